@@ -1,0 +1,3 @@
+from acelab.cli import main
+
+main()

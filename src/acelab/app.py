@@ -1,0 +1,64 @@
+"""create_app(): middleware, error dialects, routers, and the lifespan that owns the engine."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from acelab.admin import routes as admin_routes
+from acelab.config import Settings
+from acelab.db.engine import create_database
+from acelab.http import health
+from acelab.http.body_limit import BodyLimitMiddleware
+from acelab.http.cors import CorsMiddleware
+from acelab.http.csrf import CsrfMiddleware
+from acelab.http.errors import install_error_handlers
+from acelab.identity import routes as identity_routes
+from acelab.identity import shared_routes
+from acelab.identity.context import IdentityContext
+from acelab.logs import RequestIdMiddleware
+
+PORTALS = ("student", "instructor", "admin")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the ASGI app for `settings`; nothing touches the database until start-up."""
+    identity = IdentityContext.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = create_database(settings.sqlalchemy_url)
+        try:
+            yield
+        finally:
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="acelab",
+        version="0.1.0",
+        summary="One API for the ACE exam-prep web app and the Codemm coding-practice web app.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.identity = identity
+    install_error_handlers(app)
+
+    app.include_router(health.ace_router)
+    app.include_router(health.codemm_router)
+    for portal in PORTALS:
+        app.include_router(identity_routes.build_auth_router(portal), prefix=f"/{portal}/auth")
+    app.include_router(shared_routes.router)
+    app.include_router(identity_routes.build_auth_router("student", entry_routes=False), prefix="/auth")
+    app.include_router(admin_routes.router)
+
+    # Outermost last: request id, then CORS (answers preflights), then CSRF, then the body cap.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CsrfMiddleware)
+    app.add_middleware(CorsMiddleware, allowed_origins=settings.cors_origin_list)
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The factory uvicorn's workers call: settings come from the environment."""
+    return create_app(Settings())

@@ -1,0 +1,145 @@
+"""Settings: every knob is an ACELAB_* env var; the originals' names are accepted as aliases."""
+
+import contextlib
+import os
+import secrets
+import tempfile
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 32
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path("data"), validation_alias=_env("ACELAB_DATA_DIR", "data_dir"))
+    database_url: str | None = Field(None, validation_alias=_env("ACELAB_DATABASE_URL", "database_url"))
+    host: str = Field("127.0.0.1", validation_alias=_env("ACELAB_HOST", "host"))
+    port: int = Field(8080, validation_alias=_env("ACELAB_PORT", "port"))
+    workers: int = Field(1, ge=1, validation_alias=_env("ACELAB_WORKERS", "workers"))
+    log_format: str = Field("text", validation_alias=_env("ACELAB_LOG_FORMAT", "log_format"))
+    # Peers whose X-Forwarded-For is believed (ace.md §16.1 S8); empty: none.
+    trusted_proxies: str = Field("", validation_alias=_env("ACELAB_TRUSTED_PROXIES", "trusted_proxies"))
+
+    jwt_secret: str | None = Field(
+        None, validation_alias=_env("ACELAB_JWT_SECRET", "JWT_SECRET", "jwt_secret")
+    )
+    jwt_issuer: str = Field("", validation_alias=_env("ACELAB_JWT_ISSUER", "JWT_ISSUER", "jwt_issuer"))
+    cookie_secure: bool = Field(
+        False, validation_alias=_env("ACELAB_COOKIE_SECURE", "COOKIE_SECURE", "cookie_secure")
+    )
+    cors_origins: str = Field(
+        "http://localhost:5173",
+        validation_alias=_env("ACELAB_CORS_ORIGINS", "CORS_ORIGINS", "cors_origins"),
+    )
+    max_body_bytes: int = Field(1024 * 1024, validation_alias=_env("ACELAB_MAX_BODY_BYTES", "max_body_bytes"))
+
+    access_token_ttl_s: int = 15 * 60
+    codemm_token_ttl_s: int = 7 * 24 * 3600
+    session_ttl_s: int = 30 * 24 * 3600
+    # A just-rotated refresh token replayed within this window is a benign race between tabs or
+    # parallel requests, not theft: it gets a fresh access token but no new refresh token.
+    refresh_reuse_grace_s: int = Field(
+        10, validation_alias=_env("ACELAB_REFRESH_REUSE_GRACE_S", "refresh_reuse_grace_s")
+    )
+    default_session_limit: int = 3
+    # last_seen_at is written at most this often per session and worker.
+    last_seen_resolution_s: int = 60
+
+    # Argon2id, at or above OWASP's minimum (m=19 MiB, t=2, p=1).
+    argon2_memory_kib: int = Field(
+        19456, validation_alias=_env("ACELAB_ARGON2_MEMORY_KIB", "argon2_memory_kib")
+    )
+    argon2_time_cost: int = Field(2, validation_alias=_env("ACELAB_ARGON2_TIME_COST", "argon2_time_cost"))
+    argon2_parallelism: int = 1
+
+    login_max_failures_per_account: int = Field(
+        5, validation_alias=_env("ACELAB_LOGIN_MAX_FAILURES_PER_ACCOUNT", "login_max_failures_per_account")
+    )
+    login_max_failures_per_address: int = Field(
+        30, validation_alias=_env("ACELAB_LOGIN_MAX_FAILURES_PER_ADDRESS", "login_max_failures_per_address")
+    )
+    login_failure_window_s: int = Field(
+        15 * 60, validation_alias=_env("ACELAB_LOGIN_FAILURE_WINDOW_S", "login_failure_window_s")
+    )
+
+    bootstrap_admin_email: str = Field(
+        "", validation_alias=_env("BOOTSTRAP_ADMIN_EMAIL", "bootstrap_admin_email")
+    )
+    bootstrap_admin_password: str = Field(
+        "", validation_alias=_env("BOOTSTRAP_ADMIN_PASSWORD", "bootstrap_admin_password")
+    )
+    bootstrap_instructor_email: str = Field(
+        "", validation_alias=_env("BOOTSTRAP_INSTRUCTOR_EMAIL", "bootstrap_instructor_email")
+    )
+    bootstrap_instructor_password: str = Field(
+        "", validation_alias=_env("BOOTSTRAP_INSTRUCTOR_PASSWORD", "bootstrap_instructor_password")
+    )
+
+    @field_validator("cookie_secure", mode="before")
+    @classmethod
+    def _truthy(cls, value: object) -> object:
+        # ace.md §2.4: COOKIE_SECURE is on for 1/true/yes, anything else is off.
+        if isinstance(value, str):
+            return value.strip().lower() in {"1", "true", "yes"}
+        return value
+
+    @cached_property
+    def sqlalchemy_url(self) -> str:
+        """Return the async SQLAlchemy URL: the configured database or SQLite in the data dir."""
+        url = self.database_url
+        if not url:
+            return f"sqlite+aiosqlite:///{(self.data_dir / 'acelab.db').resolve()}"
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+asyncpg://" + url[len(prefix) :]
+        if url.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+        return url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    @cached_property
+    def cors_origin_list(self) -> frozenset[str]:
+        # ace.md §1.4: comma list, trimmed, case-insensitive; blank means the dev UI.
+        origins = {o.strip().lower() for o in self.cors_origins.split(",") if o.strip()}
+        return frozenset(origins or {"http://localhost:5173"})
+
+    @cached_property
+    def trusted_proxy_list(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+    @cached_property
+    def signing_secret(self) -> str:
+        """Return the JWT secret: the configured one, or one generated once into the data dir."""
+        if self.jwt_secret is not None:
+            if len(self.jwt_secret) < MIN_SECRET_LENGTH:
+                raise ValueError(f"JWT secret must be at least {MIN_SECRET_LENGTH} characters")
+            return self.jwt_secret
+        return load_or_create_secret(self.data_dir / "jwt_secret")
+
+
+def load_or_create_secret(path: Path) -> str:
+    """Read the secret at `path`, creating it (mode 0600) if missing; safe across racing workers."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+            os.chmod(tmp, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)  # atomic: the first writer wins, the rest read its value
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()

@@ -1,0 +1,107 @@
+"""Auth as a parameter type (STYLE.md 4): a route is public unless it takes one of these aliases.
+
+ace.md §2.6 (portal, "middleware A"), §2.7 (instructor-or-admin, "middleware B") and codemm.md §2.1
+differ in the order of checks and in their messages; each is one dependency class here.
+"""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from acelab import clock
+from acelab.db.session import DbSession
+from acelab.errors import Unauthorized
+from acelab.http.cookies import ACCESS_COOKIE
+from acelab.identity import errors
+from acelab.identity import service as identity_service
+from acelab.identity.context import IdentityContext
+from acelab.identity.service import Principal
+from acelab.identity.tokens import Claims
+
+
+def get_identity(request: Request) -> IdentityContext:
+    ctx: IdentityContext = request.app.state.identity
+    return ctx
+
+
+Identity = Annotated[IdentityContext, Depends(get_identity)]
+
+
+def _bearer(request: Request) -> tuple[bool, str]:
+    """Return (header present, token); a malformed header yields an empty token."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return False, ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return True, ""
+    return True, token.strip()
+
+
+def _token(request: Request, *, malformed: Callable[[], Unauthorized]) -> str:
+    present, token = _bearer(request)
+    if present:
+        if not token:
+            raise malformed()
+        return token
+    token = request.cookies.get(ACCESS_COOKIE, "").strip()
+    if not token:
+        raise errors.MissingAuthorization()
+    return token
+
+
+def _claims(ctx: IdentityContext, token: str) -> Claims:
+    claims = ctx.signer.decode(token, now=clock.utcnow())
+    if claims is None:
+        raise errors.InvalidToken()
+    return claims
+
+
+class PortalAuth:
+    """One portal's role and audience, then the session (ace.md §2.6)."""
+
+    def __init__(self, portal: str) -> None:
+        self.portal = portal
+
+    async def __call__(self, request: Request, session: DbSession, ctx: Identity) -> Principal:
+        claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
+        if claims.role != self.portal or self.portal not in claims.audiences:
+            raise errors.WrongPortal()
+        return await identity_service.authenticate(session, ctx, claims=claims)
+
+
+class InstructorOrAdminAuth:
+    """The session first, then role and audience in {instructor, admin} (ace.md §2.7)."""
+
+    allowed = frozenset({"instructor", "admin"})
+
+    async def __call__(self, request: Request, session: DbSession, ctx: Identity) -> Principal:
+        claims = _claims(ctx, _token(request, malformed=errors.InvalidAuthorization))
+        principal = await identity_service.authenticate(session, ctx, claims=claims)
+        if claims.role not in self.allowed or not self.allowed.intersection(claims.audiences):
+            raise errors.WrongPortal()
+        return principal
+
+
+class AnyAuth:
+    """Any of our tokens, whatever its portal: Codemm routes and the shared `/auth/me`."""
+
+    def __init__(self, *, required: bool = True) -> None:
+        self.required = required
+
+    async def __call__(self, request: Request, session: DbSession, ctx: Identity) -> Principal | None:
+        try:
+            claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
+            return await identity_service.authenticate(session, ctx, claims=claims)
+        except Unauthorized:
+            if self.required:
+                raise
+            return None
+
+
+StudentPrincipal = Annotated[Principal, Depends(PortalAuth("student"))]
+AdminPrincipal = Annotated[Principal, Depends(PortalAuth("admin"))]
+InstructorOrAdmin = Annotated[Principal, Depends(InstructorOrAdminAuth())]
+AnyPrincipal = Annotated[Principal, Depends(AnyAuth())]
+MaybePrincipal = Annotated[Principal | None, Depends(AnyAuth(required=False))]

@@ -1,0 +1,126 @@
+"""Error dialects: `{"message"}` on ACE routes, `{"error"}` on Codemm routes, both on shared routes.
+
+The dialect is a property of the route class (STYLE.md 10); unmatched paths answer with both keys.
+"""
+
+import logging
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from acelab.errors import AppError
+
+log = logging.getLogger(__name__)
+
+
+class Dialect(StrEnum):
+    ACE = "ace"
+    CODEMM = "codemm"
+    SHARED = "shared"
+
+
+class AceRoute(APIRoute):
+    dialect = Dialect.ACE
+
+
+class CodemmRoute(APIRoute):
+    dialect = Dialect.CODEMM
+
+
+class SharedRoute(APIRoute):
+    dialect = Dialect.SHARED
+
+
+def dialect_of(request: Request) -> Dialect:
+    route = request.scope.get("route")
+    return getattr(route, "dialect", Dialect.SHARED)
+
+
+def error_response(
+    dialect: Dialect,
+    *,
+    status_code: int,
+    message: str,
+    codemm_message: str | None = None,
+    codemm_status_code: int | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Render one error in the given dialect."""
+    body: dict[str, Any]
+    if dialect is Dialect.ACE:
+        body = {"message": message}
+    elif dialect is Dialect.CODEMM:
+        body = {"error": codemm_message or message}
+        status_code = codemm_status_code or status_code
+    else:
+        body = {"message": message, "error": codemm_message or message}
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return error_response(
+        dialect_of(request),
+        status_code=exc.status_code,
+        message=exc.message,
+        codemm_message=exc.codemm_message,
+        codemm_status_code=exc.codemm_status_code,
+        headers=exc.headers,
+    )
+
+
+def _first_validation_message(exc: RequestValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "Invalid request"
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        return "Invalid JSON body"
+    field = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    message = str(first.get("msg", "Invalid value"))
+    return f"{field}: {message}" if field else message
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # ace.md §1.6: every parse or type problem is 400 `invalid json body`, never 422.
+    return error_response(
+        dialect_of(request),
+        status_code=400,
+        message="invalid json body",
+        codemm_message=_first_validation_message(exc),
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    texts = {404: "not found", 405: "method not allowed"}
+    message = texts.get(exc.status_code, str(exc.detail).lower())
+    return error_response(
+        dialect_of(request),
+        status_code=exc.status_code,
+        message=message,
+        codemm_message=message.capitalize(),
+        headers=exc.headers,
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", extra={"path": request.url.path, "method": request.method})
+    return error_response(
+        dialect_of(request), status_code=500, message="internal error", codemm_message="Internal server error"
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that render every error in its route's dialect."""
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
