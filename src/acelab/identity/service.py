@@ -294,7 +294,7 @@ async def refresh(
         ).first()
         if row is None:
             raise errors.SessionNotValid()
-        token, auth_session, user = row.tuple()
+        token, auth_session, user = row
         session_live = auth_session.revoked_at is None and auth_session.expires_at > now
         user_live = user.deleted_at is None and user.role == auth_session.role
         if not (session_live and user_live):
@@ -405,7 +405,7 @@ async def authenticate(session: AsyncSession, ctx: IdentityContext, *, claims: C
     ).first()
     if row is None:
         raise errors.SessionNotValid()
-    revoked_at, expires_at, session_role, user = row.tuple()
+    revoked_at, expires_at, session_role, user = row
     if revoked_at is not None or expires_at <= now or user.deleted_at is not None:
         raise errors.SessionNotValid()
     if user.role != session_role or user.role != claims.role:

@@ -47,7 +47,7 @@ class TokenSigner:
                 token,
                 self.secret,
                 algorithms=["HS256"],
-                options={"verify_aud": False, "verify_exp": False, "require": ["sub", "exp", "sid"]},
+                options={"verify_aud": False, "verify_exp": False, "verify_iat": False, "require": ["sub", "exp", "sid"]},
                 issuer=self.issuer or None,
             )
         except jwt.PyJWTError:

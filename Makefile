@@ -1,0 +1,25 @@
+# The README's two commands: `make run` and `make test`. Every target installs what is missing first.
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test lint openapi bench
+
+setup:
+	@./scripts/setup.sh
+
+run: setup
+	$(BIN)/acelab serve
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+openapi: setup
+	$(BIN)/python -m acelab.openapi > openapi/acelab.json
+
+bench: setup
+	$(BIN)/python bench/auth.py
