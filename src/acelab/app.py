@@ -43,8 +43,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.identity = identity
     install_error_handlers(app)
 
-    app.include_router(health.ace_router)
-    app.include_router(health.codemm_router)
+    app.include_router(health.ace)
+    app.include_router(health.codemm)
     for portal in PORTALS:
         app.include_router(identity_routes.build_auth_router(portal), prefix=f"/{portal}/auth")
     app.include_router(shared_routes.router)

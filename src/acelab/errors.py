@@ -43,10 +43,6 @@ class Conflict(AppError):
     status_code = 409
 
 
-class PayloadTooLarge(AppError):
-    status_code = 413
-
-
 class RateLimited(AppError):
     status_code = 429
 
@@ -57,7 +53,3 @@ class RateLimited(AppError):
             headers={"Retry-After": str(max(1, retry_after_s))},
         )
         self.retry_after_s = retry_after_s
-
-
-class ServiceUnavailable(AppError):
-    status_code = 503

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from acelab.admin import service as admin_service
 from acelab.db.session import DbSession
 from acelab.http.auth import AdminPrincipal, Identity
-from acelab.http.errors import AceRoute
+from acelab.http.errors import ace_router
 from acelab.http.pagination import Page, Paging
 from acelab.http.wire import IdResponse, OkResponse
 from acelab.identity import limits as identity_limits
@@ -26,13 +26,18 @@ from acelab.identity.schemas import (
     SessionLimitUpdate,
 )
 
-router = APIRouter(prefix="/admin", route_class=AceRoute, tags=["admin: users and sessions"])
+router = ace_router(prefix="/admin", tags=["admin: users and sessions"])
 
 TRUTHY = frozenset({"1", "true", "yes", "y"})
 
 
 def _truthy(raw: str | None) -> bool:
     return (raw or "").strip().lower() in TRUTHY
+
+
+def _filter(raw: str | None) -> str | None:
+    # ace.md §11.7: Go reads `c.Query("role")`, so an empty or blank value is the same as no filter.
+    return (raw or "").strip() or None
 
 
 @router.get("/users", response_model=Page[AdminUserRead], response_model_exclude_none=True)
@@ -45,7 +50,7 @@ async def list_users(
 ) -> Page[AdminUserRead]:
     """List users, newest first; soft-deleted ones only with includeDeleted."""
     result = await identity_service.list_users(
-        session, role=role, include_deleted=_truthy(include_deleted), page=page
+        session, role=_filter(role), include_deleted=_truthy(include_deleted), page=page
     )
     return Page[AdminUserRead].build(result, AdminUserRead.model_validate)
 

@@ -7,7 +7,8 @@ differ in the order of checks and in their messages; each is one dependency clas
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from acelab import clock
 from acelab.db.session import DbSession
@@ -18,6 +19,21 @@ from acelab.identity import service as identity_service
 from acelab.identity.context import IdentityContext
 from acelab.identity.service import Principal
 from acelab.identity.tokens import Claims
+
+# Declared for the OpenAPI document (clients generate SDKs from it); the token itself is read below,
+# because the contract's messages for a missing or malformed header differ per route family.
+_bearer_scheme = HTTPBearer(auto_error=False, description="Access token (ACE portals) or Codemm token")
+_cookie_scheme = APIKeyCookie(name=ACCESS_COOKIE, auto_error=False, description="ACE access cookie")
+
+
+def _declare_credentials(
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_scheme)],
+    cookie: Annotated[str | None, Security(_cookie_scheme)],
+) -> None:
+    """Declare both ways to authenticate in the OpenAPI document."""
+
+
+Credentials = Annotated[None, Depends(_declare_credentials)]
 
 
 def get_identity(request: Request) -> IdentityContext:
@@ -64,7 +80,9 @@ class PortalAuth:
     def __init__(self, portal: str) -> None:
         self.portal = portal
 
-    async def __call__(self, request: Request, session: DbSession, ctx: Identity) -> Principal:
+    async def __call__(
+        self, request: Request, session: DbSession, ctx: Identity, _: Credentials
+    ) -> Principal:
         claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
         if claims.role != self.portal or self.portal not in claims.audiences:
             raise errors.WrongPortal()
@@ -76,7 +94,9 @@ class InstructorOrAdminAuth:
 
     allowed = frozenset({"instructor", "admin"})
 
-    async def __call__(self, request: Request, session: DbSession, ctx: Identity) -> Principal:
+    async def __call__(
+        self, request: Request, session: DbSession, ctx: Identity, _: Credentials
+    ) -> Principal:
         claims = _claims(ctx, _token(request, malformed=errors.InvalidAuthorization))
         principal = await identity_service.authenticate(session, ctx, claims=claims)
         if claims.role not in self.allowed or not self.allowed.intersection(claims.audiences):
@@ -90,7 +110,9 @@ class AnyAuth:
     def __init__(self, *, required: bool = True) -> None:
         self.required = required
 
-    async def __call__(self, request: Request, session: DbSession, ctx: Identity) -> Principal | None:
+    async def __call__(
+        self, request: Request, session: DbSession, ctx: Identity, _: Credentials
+    ) -> Principal | None:
         try:
             claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
             return await identity_service.authenticate(session, ctx, claims=claims)

@@ -1,11 +1,12 @@
-"""A global request body cap (ace.md §16.1 S15): 413 before the body is read when it is declared too
-large, and as soon as a streamed body passes the cap."""
+"""A global request body cap (ace.md §16.1 S15): 413 before the app runs.
+
+A declared Content-Length over the cap is refused unread; otherwise the body is read (up to the cap)
+before the app is called and replayed to it, so a streamed body that passes the cap is refused too.
+"""
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from acelab.errors import PayloadTooLarge
 
 MESSAGE = "request body too large"
 
@@ -20,19 +21,25 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length")
+        too_large = JSONResponse({"message": MESSAGE, "error": MESSAGE}, status_code=413)
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            response = JSONResponse({"message": MESSAGE, "error": MESSAGE}, status_code=413)
-            await response(scope, receive, send)
+            await too_large(scope, receive, send)
             return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        buffered: list[Message] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise PayloadTooLarge(MESSAGE)
-            return message
+            buffered.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        await self.app(scope, limited_receive, send)
+        async def replay() -> Message:
+            return buffered.pop(0) if buffered else await receive()
+
+        await self.app(scope, replay, send)

@@ -8,15 +8,39 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from acelab.errors import AppError
 
 log = logging.getLogger(__name__)
+
+
+class AceErrorBody(BaseModel):
+    message: str
+
+
+class CodemmErrorBody(BaseModel):
+    error: str
+
+
+class SharedErrorBody(BaseModel):
+    message: str
+    error: str
+
+
+def _documented(model: type[BaseModel], codes: tuple[int, ...]) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": model} for code in codes}
+
+
+ERROR_CODES = (400, 401, 403, 404, 409, 413, 429)
+ACE_ERRORS = _documented(AceErrorBody, ERROR_CODES)
+CODEMM_ERRORS = _documented(CodemmErrorBody, ERROR_CODES)
+SHARED_ERRORS = _documented(SharedErrorBody, ERROR_CODES)
 
 
 class Dialect(StrEnum):
@@ -35,6 +59,21 @@ class CodemmRoute(APIRoute):
 
 class SharedRoute(APIRoute):
     dialect = Dialect.SHARED
+
+
+def ace_router(*, tags: list[str], prefix: str = "") -> APIRouter:
+    """A router whose routes answer errors as `{"message"}` (documented in OpenAPI)."""
+    return APIRouter(prefix=prefix, tags=list(tags), route_class=AceRoute, responses=dict(ACE_ERRORS))
+
+
+def codemm_router(*, tags: list[str], prefix: str = "") -> APIRouter:
+    """A router whose routes answer errors as `{"error"}`."""
+    return APIRouter(prefix=prefix, tags=list(tags), route_class=CodemmRoute, responses=dict(CODEMM_ERRORS))
+
+
+def shared_router(*, tags: list[str], prefix: str = "") -> APIRouter:
+    """A router for routes both web apps call: errors carry `message` and `error`."""
+    return APIRouter(prefix=prefix, tags=list(tags), route_class=SharedRoute, responses=dict(SHARED_ERRORS))
 
 
 def dialect_of(request: Request) -> Dialect:

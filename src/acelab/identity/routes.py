@@ -18,7 +18,7 @@ from acelab.http.cookies import (
     clear_auth_cookies,
     set_auth_cookies,
 )
-from acelab.http.errors import AceRoute
+from acelab.http.errors import ace_router
 from acelab.http.wire import OkResponse
 from acelab.identity import service as identity_service
 from acelab.identity.context import IdentityContext
@@ -44,7 +44,7 @@ def set_session_cookies(response: Response, ctx: IdentityContext, issued: Issued
 
 def build_auth_router(portal: str, *, entry_routes: bool = True) -> APIRouter:
     """Build one portal's auth routes; `entry_routes=False` leaves out register, login and me."""
-    router = APIRouter(route_class=AceRoute, tags=[f"auth ({portal})"])
+    router = ace_router(tags=[f"auth ({portal})"])
     portal_auth = PortalAuth(portal)
 
     if entry_routes and portal == "student":

@@ -4,12 +4,12 @@ Requests may come in either client's shape; replies carry the union of both shap
 carry both `message` (ACE) and `error` (Codemm). See ARCHITECTURE.md "Shared routes".
 """
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from acelab.db.session import DatabaseDep
 from acelab.http.auth import AnyPrincipal, Identity
 from acelab.http.client import Client
-from acelab.http.errors import SharedRoute
+from acelab.http.errors import shared_router
 from acelab.identity import service as identity_service
 from acelab.identity.context import IdentityContext
 from acelab.identity.models import User
@@ -17,7 +17,7 @@ from acelab.identity.routes import set_session_cookies
 from acelab.identity.schemas import SharedAuthResponse, SharedLoginIn, SharedRegisterIn, SharedUserRead
 from acelab.identity.service import IssuedSession
 
-router = APIRouter(route_class=SharedRoute, prefix="/auth", tags=["auth (shared ACE + Codemm)"])
+router = shared_router(prefix="/auth", tags=["auth (shared ACE + Codemm)"])
 
 
 def shared_user(user: User) -> SharedUserRead:

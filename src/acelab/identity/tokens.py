@@ -47,12 +47,17 @@ class TokenSigner:
                 token,
                 self.secret,
                 algorithms=["HS256"],
-                options={"verify_aud": False, "verify_exp": False, "verify_iat": False, "require": ["sub", "exp", "sid"]},
+                options={
+                    "verify_aud": False,
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "require": ["sub", "exp", "sid"],
+                },
                 issuer=self.issuer or None,
             )
         except jwt.PyJWTError:
             return None
-        # Expiry is checked against our clock (zero leeway, ace.md §2.3) so tests can move time.
+        # Zero leeway (ace.md §2.3); our clock, so tests can move time.
         if not isinstance(payload.get("exp"), int) or payload["exp"] <= now.timestamp():
             return None
         sub, sid, role, aud = (

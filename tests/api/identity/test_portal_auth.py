@@ -20,7 +20,9 @@ def set_cookies(response: httpx.Response) -> dict[str, str]:
 
 class TestRegister:
     async def test_creates_student_and_sets_three_cookies(self, client):
-        r = await client.post("/student/auth/register", json={"email": "  New@Example.COM ", "password": "password1"})
+        r = await client.post(
+            "/student/auth/register", json={"email": "  New@Example.COM ", "password": "password1"}
+        )
         assert r.status_code == 200
         body = r.json()
         assert set(body) == {"accessToken", "user"}
@@ -36,7 +38,9 @@ class TestRegister:
         assert len(client.cookies["ace_refresh"]) == 43 and len(client.cookies["ace_csrf"]) == 22
 
     async def test_access_token_carries_role_portal_and_session(self, client):
-        r = await client.post("/student/auth/register", json={"email": "t@example.com", "password": "password1"})
+        r = await client.post(
+            "/student/auth/register", json={"email": "t@example.com", "password": "password1"}
+        )
         claims = jwt.decode(r.json()["accessToken"], TEST_SECRET, algorithms=["HS256"], audience="student")
         assert claims["aud"] == ["student"] and claims["role"] == "student"
         assert claims["sid"].startswith("as_") and claims["sub"] == r.json()["user"]["id"]
@@ -60,7 +64,9 @@ class TestRegister:
         assert "set-cookie" not in r.headers
 
     async def test_malformed_json_is_400_invalid_json_body(self, client):
-        r = await client.post("/student/auth/register", content=b"{nope", headers={"content-type": "application/json"})
+        r = await client.post(
+            "/student/auth/register", content=b"{nope", headers={"content-type": "application/json"}
+        )
         assert (r.status_code, r.json()) == (400, {"message": "invalid json body"})
 
     async def test_duplicate_email_of_any_role_is_400(self, client, db, identity):
@@ -69,7 +75,9 @@ class TestRegister:
         assert (r.status_code, r.json()) == (400, {"message": "user already exists or invalid"})
 
     async def test_no_register_route_for_other_portals(self, client):
-        r = await client.post("/instructor/auth/register", json={"email": "i@example.com", "password": "password1"})
+        r = await client.post(
+            "/instructor/auth/register", json={"email": "i@example.com", "password": "password1"}
+        )
         assert r.status_code == 404
 
 
@@ -85,13 +93,19 @@ class TestLogin:
     @pytest.mark.parametrize("portal", ["instructor", "admin"])
     async def test_other_role_gets_invalid_credentials(self, client, db, identity, portal):
         student = await make_user(db, identity)
-        r = await client.post(f"/{portal}/auth/login", json={"email": student.email, "password": DEFAULT_PASSWORD})
+        r = await client.post(
+            f"/{portal}/auth/login", json={"email": student.email, "password": DEFAULT_PASSWORD}
+        )
         assert (r.status_code, r.json()) == (401, {"message": "invalid credentials"})
 
     async def test_wrong_password_and_unknown_email_look_alike(self, client, db, identity):
         user = await make_user(db, identity)
-        wrong = await client.post("/student/auth/login", json={"email": user.email, "password": "wrong password"})
-        unknown = await client.post("/student/auth/login", json={"email": "ghost@example.com", "password": "whatever1"})
+        wrong = await client.post(
+            "/student/auth/login", json={"email": user.email, "password": "wrong password"}
+        )
+        unknown = await client.post(
+            "/student/auth/login", json={"email": "ghost@example.com", "password": "whatever1"}
+        )
         assert wrong.status_code == unknown.status_code == 401
         assert wrong.json() == unknown.json() == {"message": "invalid credentials"}
 
@@ -109,10 +123,14 @@ class TestLogin:
         r = await client.post("/student/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD})
         assert r.status_code == 401
 
-    async def test_repeated_failures_per_account_get_429_with_retry_after(self, client, db, identity, frozen_clock):
+    async def test_repeated_failures_per_account_get_429_with_retry_after(
+        self, client, db, identity, frozen_clock
+    ):
         user = await make_user(db, identity)
         for _ in range(5):
-            r = await client.post("/student/auth/login", json={"email": user.email, "password": "bad password"})
+            r = await client.post(
+                "/student/auth/login", json={"email": user.email, "password": "bad password"}
+            )
             assert r.status_code == 401
         r = await client.post("/student/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD})
         assert r.status_code == 429
@@ -125,7 +143,9 @@ class TestLogin:
     async def test_repeated_failures_per_address_get_429(self, client, db, identity):
         user = await make_user(db, identity)
         for i in range(20):
-            r = await client.post("/student/auth/login", json={"email": f"nobody{i}@example.com", "password": "x" * 8})
+            r = await client.post(
+                "/student/auth/login", json={"email": f"nobody{i}@example.com", "password": "x" * 8}
+            )
             assert r.status_code == 401
         r = await client.post("/student/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD})
         assert r.status_code == 429 and "retry-after" in r.headers
@@ -136,7 +156,9 @@ class TestLogin:
             await client.post("/student/auth/login", json={"email": user.email, "password": "bad password"})
         await login(client, email=user.email)
         for _ in range(4):
-            r = await client.post("/student/auth/login", json={"email": user.email, "password": "bad password"})
+            r = await client.post(
+                "/student/auth/login", json={"email": user.email, "password": "bad password"}
+            )
             assert r.status_code == 401
 
 
@@ -264,7 +286,10 @@ class TestRefresh:
         frozen_clock.advance(seconds=30)
         replay = await client.post(
             "/student/auth/refresh",
-            headers={**csrf_headers(client), "cookie": f"ace_refresh={stolen}; ace_csrf={client.cookies['ace_csrf']}"},
+            headers={
+                **csrf_headers(client),
+                "cookie": f"ace_refresh={stolen}; ace_csrf={client.cookies['ace_csrf']}",
+            },
         )
         assert (replay.status_code, replay.json()) == (401, {"message": "unauthorized"})
         # The legitimate holder's newer token is dead too: the whole session was revoked.
@@ -277,7 +302,9 @@ class TestRefresh:
         await login(client, email=user.email)
         cookie = f"ace_refresh={client.cookies['ace_refresh']}; ace_csrf={client.cookies['ace_csrf']}"
         headers = {**csrf_headers(client), "cookie": cookie}
-        results = await asyncio.gather(*(client.post("/student/auth/refresh", headers=headers) for _ in range(4)))
+        results = await asyncio.gather(
+            *(client.post("/student/auth/refresh", headers=headers) for _ in range(4))
+        )
         assert [r.status_code for r in results] == [200] * 4
         # Exactly one response issued a new refresh token; the others got an access token only.
         assert sum("ace_refresh" in set_cookies(r) for r in results) == 1

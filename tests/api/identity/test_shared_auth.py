@@ -12,7 +12,12 @@ class TestSharedRegister:
     async def test_codemm_shape_gets_union_reply_201(self, client):
         r = await client.post(
             "/auth/register",
-            json={"username": "ada_l", "email": "Ada@Example.com", "password": "password1", "displayName": "Ada"},
+            json={
+                "username": "ada_l",
+                "email": "Ada@Example.com",
+                "password": "password1",
+                "displayName": "Ada",
+            },
         )
         assert r.status_code == 201
         body = r.json()
@@ -29,7 +34,9 @@ class TestSharedRegister:
         assert (await client.get("/student/auth/me")).json()["email"] == "b@example.com"
 
     async def test_display_name_defaults_to_username(self, client):
-        r = await client.post("/auth/register", json={"username": "grace", "email": "g@x.io", "password": "password1"})
+        r = await client.post(
+            "/auth/register", json={"username": "grace", "email": "g@x.io", "password": "password1"}
+        )
         assert r.json()["user"]["displayName"] == "grace"
 
     @pytest.mark.parametrize(
@@ -57,7 +64,9 @@ class TestSharedRegister:
         assert (r.status_code, r.json()) == (400, {"message": message, "error": error})
 
     async def test_taken_username_or_email_give_one_message(self, client):
-        await client.post("/auth/register", json={"username": "taken", "email": "t@x.io", "password": "password1"})
+        await client.post(
+            "/auth/register", json={"username": "taken", "email": "t@x.io", "password": "password1"}
+        )
         same_name = await client.post(
             "/auth/register", json={"username": "taken", "email": "other@x.io", "password": "password1"}
         )
@@ -65,15 +74,21 @@ class TestSharedRegister:
             "/auth/register", json={"username": "other", "email": "t@x.io", "password": "password1"}
         )
         assert same_name.status_code == same_email.status_code == 400
-        assert same_name.json() == same_email.json() == {
-            "message": "user already exists or invalid",
-            "error": "Username or email already registered",
-        }
+        assert (
+            same_name.json()
+            == same_email.json()
+            == {
+                "message": "user already exists or invalid",
+                "error": "Username or email already registered",
+            }
+        )
 
 
 class TestSharedLogin:
     async def test_codemm_client_logs_in_with_username_or_email(self, client):
-        await client.post("/auth/register", json={"username": "linus", "email": "l@x.io", "password": "password1"})
+        await client.post(
+            "/auth/register", json={"username": "linus", "email": "l@x.io", "password": "password1"}
+        )
         by_name = await client.post("/auth/login", json={"username": "linus", "password": "password1"})
         by_email = await client.post("/auth/login", json={"username": "L@X.io", "password": "password1"})
         for r in (by_name, by_email):
@@ -103,7 +118,9 @@ class TestSharedLogin:
 
 class TestSharedMe:
     async def test_codemm_bearer_token_works_without_cookies(self, client):
-        r = await client.post("/auth/register", json={"username": "tok", "email": "tok@x.io", "password": "password1"})
+        r = await client.post(
+            "/auth/register", json={"username": "tok", "email": "tok@x.io", "password": "password1"}
+        )
         token = r.json()["token"]
         client.cookies.clear()
         me = await client.get("/auth/me", headers=bearer(token))
@@ -111,7 +128,9 @@ class TestSharedMe:
         assert me.json()["username"] == "tok"
 
     async def test_codemm_token_is_long_lived_but_revocable(self, client, frozen_clock):
-        r = await client.post("/auth/register", json={"username": "long", "email": "lg@x.io", "password": "password1"})
+        r = await client.post(
+            "/auth/register", json={"username": "long", "email": "lg@x.io", "password": "password1"}
+        )
         token = r.json()["token"]
         client.cookies.clear()
         frozen_clock.advance(days=6)
@@ -120,7 +139,9 @@ class TestSharedMe:
         assert (await client.get("/auth/me", headers=bearer(token))).status_code == 401
 
     async def test_codemm_token_is_not_an_ace_portal_token(self, client):
-        r = await client.post("/auth/register", json={"username": "cdx", "email": "cd@x.io", "password": "password1"})
+        r = await client.post(
+            "/auth/register", json={"username": "cdx", "email": "cd@x.io", "password": "password1"}
+        )
         client.cookies.clear()
         me = await client.get("/student/auth/me", headers=bearer(r.json()["token"]))
         assert (me.status_code, me.json()) == (403, {"message": "forbidden"})
