@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(python3 python3-venv python3-dev gcc sqlite3)
+# bubblewrap and libseccomp2: the judge sandbox; g++: the C++ judge.
+DEBIAN_PACKAGES=(python3 python3-venv python3-dev gcc g++ sqlite3 bubblewrap libseccomp2)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -1,4 +1,4 @@
-"""The API contract as a file: the committed OpenAPI document is current, and no route is public by accident."""
+"""The API contract as a file: the committed OpenAPI document is current; no route is public by accident."""
 
 from pathlib import Path
 

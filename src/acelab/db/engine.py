@@ -23,13 +23,19 @@ class Database:
         await self.engine.dispose()
 
 
-def create_database(url: str, *, pool_size: int = 10) -> Database:
-    """Create the engine for `url` (sqlite+aiosqlite or postgresql+asyncpg)."""
+def create_database(url: str, *, pool_size: int = 20) -> Database:
+    """Create the engine for `url` (sqlite+aiosqlite or postgresql+asyncpg).
+
+    The pool must cover the usual concurrency: connections beyond it are opened and closed per
+    checkout, which costs more than the query itself (a thread per aiosqlite connection, a TCP and
+    TLS handshake per asyncpg one).
+    """
+    options = {"pool_size": pool_size, "max_overflow": pool_size // 2}
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
         _configure_sqlite(engine)
     else:
-        engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
+        engine = create_async_engine(url, **options)
     return Database(engine=engine, sessionmaker=async_sessionmaker(engine, expire_on_commit=False))
 
 
@@ -49,5 +55,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        write = conn.get_execution_options().get(WRITE_INTENT, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_INTENT, False) else "BEGIN")

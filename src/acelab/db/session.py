@@ -13,11 +13,20 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @asynccontextmanager
-async def unit_of_work(db: Database, *, write: bool = False) -> AsyncIterator[AsyncSession]:
-    """Open a session; commit when the block succeeds, roll back when it raises."""
+async def unit_of_work(
+    db: Database, *, write: bool = False, autocommit: bool = False
+) -> AsyncIterator[AsyncSession]:
+    """Open a session; commit when the block succeeds, roll back when it raises.
+
+    `write` takes SQLite's write lock up front. `autocommit` runs each statement on its own, with
+    no BEGIN/COMMIT round trips: for reads, which see a per-statement snapshot under PostgreSQL's
+    READ COMMITTED anyway. A block that writes several rows that belong together must not use it.
+    """
     async with db.sessionmaker() as session:
         if write:
             await session.connection(execution_options={WRITE_INTENT: True})
+        elif autocommit:
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
             await session.commit()
@@ -26,14 +35,19 @@ async def unit_of_work(db: Database, *, write: bool = False) -> AsyncIterator[As
             raise
 
 
-def get_database(request: Request) -> Database:
+def database_of(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
+async def get_database(request: Request) -> Database:
+    return database_of(request)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Yield the request's session; unsafe methods announce a write up front."""
-    async with unit_of_work(get_database(request), write=request.method not in SAFE_METHODS) as session:
+    """Yield the request's session: a transaction for unsafe methods, autocommit reads for safe ones."""
+    safe = request.method in SAFE_METHODS
+    async with unit_of_work(database_of(request), write=not safe, autocommit=safe) as session:
         yield session
 
 

@@ -22,11 +22,12 @@ from acelab.identity.tokens import Claims
 
 # Declared for the OpenAPI document (clients generate SDKs from it); the token itself is read below,
 # because the contract's messages for a missing or malformed header differ per route family.
+# Every dependency here is `async def`: FastAPI runs a plain `def` in a thread, a costly hop per request.
 _bearer_scheme = HTTPBearer(auto_error=False, description="Access token (ACE portals) or Codemm token")
 _cookie_scheme = APIKeyCookie(name=ACCESS_COOKIE, auto_error=False, description="ACE access cookie")
 
 
-def _declare_credentials(
+async def _declare_credentials(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_scheme)],
     cookie: Annotated[str | None, Security(_cookie_scheme)],
 ) -> None:
@@ -36,7 +37,7 @@ def _declare_credentials(
 Credentials = Annotated[None, Depends(_declare_credentials)]
 
 
-def get_identity(request: Request) -> IdentityContext:
+async def get_identity(request: Request) -> IdentityContext:
     ctx: IdentityContext = request.app.state.identity
     return ctx
 

@@ -27,7 +27,7 @@ def client_info(request: Request, trusted_proxies: frozenset[str]) -> ClientInfo
     return ClientInfo(ip=ip, user_agent=request.headers.get("user-agent", "").strip()[:512])
 
 
-def get_client(request: Request) -> ClientInfo:
+async def get_client(request: Request) -> ClientInfo:
     trusted: frozenset[str] = request.app.state.settings.trusted_proxy_list
     return client_info(request, trusted)
 

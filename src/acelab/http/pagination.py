@@ -23,7 +23,7 @@ def _as_int(raw: str | None) -> int | None:
         return None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[str | None, Query(description="1-100, default 20")] = None,
     offset: Annotated[str | None, Query(description=">= 0, default 0")] = None,
 ) -> PageParams:

@@ -70,13 +70,14 @@ async def set_user_limit(
     session: AsyncSession, *, user_id: str, max_active_sessions: int | None
 ) -> int | None:
     """Set (clamped) or clear a user's override; return the stored value."""
-    if await session.get(User, user_id) is None:
-        raise errors.FailedToSetUserLimit()
     existing = await session.get(UserSessionLimit, user_id)
     if max_active_sessions is None:
+        # ace.md §11.9: clearing is a plain DELETE, so it answers ok even for an unknown user.
         if existing is not None:
             await session.delete(existing)
         return None
+    if await session.get(User, user_id) is None:
+        raise errors.FailedToSetUserLimit()
     value = clamp_limit(max_active_sessions)
     if existing is None:
         session.add(UserSessionLimit(user_id=user_id, max_active_sessions=value))

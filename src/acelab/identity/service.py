@@ -4,7 +4,7 @@ user and auth-session administration behind the admin routes."""
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -36,10 +36,22 @@ MAX_EMAIL_LENGTH = 254
 
 
 @dataclass(frozen=True)
+class Account:
+    """The user fields every request may need, read with the session check (no ORM object)."""
+
+    id: str
+    email: str
+    role: str
+    created_at: datetime
+    username: str | None
+    display_name: str | None
+
+
+@dataclass(frozen=True)
 class Principal:
     """Who is asking: checked against the auth session and the user's current state."""
 
-    user: User
+    user: Account
     session_id: str
 
     @property
@@ -398,19 +410,35 @@ async def authenticate(session: AsyncSession, ctx: IdentityContext, *, claims: C
         ctx.last_seen.mark(claims.session_id, now)
     row = (
         await session.execute(
-            select(AuthSession.revoked_at, AuthSession.expires_at, AuthSession.role, User)
+            select(
+                AuthSession.revoked_at,
+                AuthSession.expires_at,
+                AuthSession.role.label("session_role"),
+                User.deleted_at,
+                User.id,
+                User.email,
+                User.role,
+                User.created_at,
+                User.username,
+                User.display_name,
+            )
             .join(User, User.id == AuthSession.user_id)
             .where(AuthSession.id == claims.session_id, AuthSession.user_id == claims.user_id)
         )
     ).first()
-    if row is None:
+    if row is None or row.revoked_at is not None or row.expires_at <= now or row.deleted_at is not None:
         raise errors.SessionNotValid()
-    revoked_at, expires_at, session_role, user = row
-    if revoked_at is not None or expires_at <= now or user.deleted_at is not None:
+    if row.role != row.session_role or row.role != claims.role:
         raise errors.SessionNotValid()
-    if user.role != session_role or user.role != claims.role:
-        raise errors.SessionNotValid()
-    return Principal(user=user, session_id=claims.session_id)
+    account = Account(
+        id=row.id,
+        email=row.email,
+        role=row.role,
+        created_at=row.created_at,
+        username=row.username,
+        display_name=row.display_name,
+    )
+    return Principal(user=account, session_id=claims.session_id)
 
 
 # --- user administration ------------------------------------------------------------------------

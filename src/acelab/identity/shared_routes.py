@@ -15,12 +15,12 @@ from acelab.identity.context import IdentityContext
 from acelab.identity.models import User
 from acelab.identity.routes import set_session_cookies
 from acelab.identity.schemas import SharedAuthResponse, SharedLoginIn, SharedRegisterIn, SharedUserRead
-from acelab.identity.service import IssuedSession
+from acelab.identity.service import Account, IssuedSession
 
 router = shared_router(prefix="/auth", tags=["auth (shared ACE + Codemm)"])
 
 
-def shared_user(user: User) -> SharedUserRead:
+def shared_user(user: User | Account) -> SharedUserRead:
     name = user.username or user.email
     return SharedUserRead(
         id=user.id,

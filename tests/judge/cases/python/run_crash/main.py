@@ -1,0 +1,2 @@
+# ruff: noqa
+raise SystemExit(3)

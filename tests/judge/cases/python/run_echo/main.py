@@ -1,0 +1,4 @@
+# ruff: noqa
+import sys
+
+print(sys.stdin.read().upper(), end="")

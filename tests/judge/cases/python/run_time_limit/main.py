@@ -1,0 +1,4 @@
+# ruff: noqa
+import time
+
+time.sleep(1000)

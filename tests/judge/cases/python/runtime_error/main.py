@@ -1,0 +1,3 @@
+# ruff: noqa
+def solve(x, echo=False):
+    return [][x]

@@ -1,0 +1,1 @@
+ATTACH DATABASE '/box/x.db' AS x

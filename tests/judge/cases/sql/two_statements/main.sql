@@ -1,0 +1,1 @@
+SELECT name FROM emp; SELECT 1

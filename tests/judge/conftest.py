@@ -1,0 +1,35 @@
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from acelab.judge.limits import JudgeLimits, Limits
+from acelab.judge.sandbox import Sandbox, SandboxConfig
+
+# Small limits keep the limit cases quick; the defaults are exercised by the self-tests.
+TEST_LIMITS = JudgeLimits(
+    run=Limits(wall_ms=2_000, cpu_s=1.0, memory_mib=256, output_bytes=64 << 10),
+    grade=Limits(wall_ms=3_000, cpu_s=1.0, memory_mib=256, output_bytes=64 << 10),
+)
+
+
+@pytest.fixture(scope="session")
+def judge_limits() -> JudgeLimits:
+    return TEST_LIMITS
+
+
+@pytest_asyncio.fixture(scope="session")
+async def sandbox() -> AsyncIterator[Sandbox]:
+    if os.geteuid() != 0 or shutil.which("bwrap") is None:
+        pytest.skip("the judge sandbox needs root and bubblewrap")
+    # Slot uids must be able to traverse these (pytest's tmp_path is private to root). The cache is
+    # kept between runs because the C++ precompiled header takes ~4 s to build.
+    root = Path(os.environ.get("ACELAB_TEST_JUDGE_ROOT", "/tmp/acelab-judge-test"))
+    sb = Sandbox(
+        SandboxConfig(work_root=root / "work", cache_root=root / "cache", cgroup_name="acelab-judge-test")
+    )
+    await sb.start()
+    yield sb
