@@ -39,7 +39,9 @@ async def template_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
     """Migrate one database for the whole run and return its URL."""
     if PG_URL:
         test_url = _pg_test_url()
-        admin = create_database(make_url(test_url).set(database="postgres").render_as_string(hide_password=False))
+        admin = create_database(
+            make_url(test_url).set(database="postgres").render_as_string(hide_password=False)
+        )
         name = make_url(test_url).database
         async with admin.engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")

@@ -38,6 +38,9 @@ def create_app(settings: Settings) -> FastAPI:
         version="0.1.0",
         summary="One API for the ACE exam-prep web app and the Codemm coding-practice web app.",
         lifespan=lifespan,
+        # ace.md §1.6: a body without a Content-Type is read as JSON, as the original does; the types a
+        # cross-site form can send (text/plain, urlencoded) are still not.
+        strict_content_type=False,
     )
     app.state.settings = settings
     app.state.identity = identity

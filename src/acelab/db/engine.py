@@ -8,12 +8,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 # Execution option asking SQLite to take its write lock when the transaction begins.
 WRITE_INTENT = "acelab_write_intent"
+# Execution option for SQLite connections that run each statement on its own (no BEGIN). SQLAlchemy's
+# own AUTOCOMMIT level would reset the connection with a PRAGMA at every check-in.
+SQLITE_AUTOCOMMIT = "acelab_sqlite_autocommit"
 
 
 @dataclass(frozen=True)
 class Database:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    # Sessions whose statements each commit on their own: reads skip the BEGIN/COMMIT round trips.
+    autocommit_sessionmaker: async_sessionmaker[AsyncSession]
 
     @property
     def is_sqlite(self) -> bool:
@@ -34,9 +39,15 @@ def create_database(url: str, *, pool_size: int = 20) -> Database:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
         _configure_sqlite(engine)
+        autocommit_engine = engine.execution_options(**{SQLITE_AUTOCOMMIT: True})
     else:
         engine = create_async_engine(url, **options)
-    return Database(engine=engine, sessionmaker=async_sessionmaker(engine, expire_on_commit=False))
+        autocommit_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return Database(
+        engine=engine,
+        sessionmaker=async_sessionmaker(engine, expire_on_commit=False),
+        autocommit_sessionmaker=async_sessionmaker(autocommit_engine, expire_on_commit=False),
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -56,6 +67,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
-        if options.get("isolation_level") == "AUTOCOMMIT":
+        if options.get(SQLITE_AUTOCOMMIT, False):
             return
         conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_INTENT, False) else "BEGIN")

@@ -22,11 +22,10 @@ async def unit_of_work(
     no BEGIN/COMMIT round trips: for reads, which see a per-statement snapshot under PostgreSQL's
     READ COMMITTED anyway. A block that writes several rows that belong together must not use it.
     """
-    async with db.sessionmaker() as session:
+    maker = db.autocommit_sessionmaker if autocommit and not write else db.sessionmaker
+    async with maker() as session:
         if write:
             await session.connection(execution_options={WRITE_INTENT: True})
-        elif autocommit:
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
             await session.commit()

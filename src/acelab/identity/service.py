@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -395,36 +395,43 @@ async def logout_all(session: AsyncSession, *, principal: Principal) -> None:
     await _revoke_sessions(session, user_id=principal.user_id, reason="logout_all")
 
 
+# Built once: this runs on every authenticated request, and building the statement costs more
+# than executing it.
+_TOUCH_SESSION = (
+    update(AuthSession)
+    .where(AuthSession.id == bindparam("sid"), AuthSession.revoked_at.is_(None))
+    .values(last_seen_at=bindparam("now"))
+)
+_SESSION_AND_ACCOUNT = (
+    select(
+        AuthSession.revoked_at,
+        AuthSession.expires_at,
+        AuthSession.role.label("session_role"),
+        User.deleted_at,
+        User.id,
+        User.email,
+        User.role,
+        User.created_at,
+        User.username,
+        User.display_name,
+    )
+    .join(User, User.id == AuthSession.user_id)
+    .where(AuthSession.id == bindparam("sid"), AuthSession.user_id == bindparam("uid"))
+)
+
+
 async def authenticate(session: AsyncSession, ctx: IdentityContext, *, claims: Claims) -> Principal:
     """Check a token's session and user on every request: revocation, deletion and role changes
     take effect at once (ace.md §16.1 S1, S2, S14)."""
     now = clock.utcnow()
+    connection = await session.connection()
     if ctx.last_seen.due(claims.session_id, now):
         # Written before the read: on SQLite a write that follows a read in one transaction can
         # fail with SQLITE_BUSY_SNAPSHOT instead of waiting for the lock.
-        await session.execute(
-            update(AuthSession)
-            .where(AuthSession.id == claims.session_id, AuthSession.revoked_at.is_(None))
-            .values(last_seen_at=now)
-        )
+        await connection.execute(_TOUCH_SESSION, {"sid": claims.session_id, "now": now})
         ctx.last_seen.mark(claims.session_id, now)
     row = (
-        await session.execute(
-            select(
-                AuthSession.revoked_at,
-                AuthSession.expires_at,
-                AuthSession.role.label("session_role"),
-                User.deleted_at,
-                User.id,
-                User.email,
-                User.role,
-                User.created_at,
-                User.username,
-                User.display_name,
-            )
-            .join(User, User.id == AuthSession.user_id)
-            .where(AuthSession.id == claims.session_id, AuthSession.user_id == claims.user_id)
-        )
+        await connection.execute(_SESSION_AND_ACCOUNT, {"sid": claims.session_id, "uid": claims.user_id})
     ).first()
     if row is None or row.revoked_at is not None or row.expires_at <= now or row.deleted_at is not None:
         raise errors.SessionNotValid()
