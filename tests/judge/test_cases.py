@@ -12,9 +12,9 @@ from acelab.judge.sandbox import Sandbox
 from acelab.judge.verdicts import TestStatus
 
 CASES = Path(__file__).with_name("cases")
-SUITES = {"python": "suite.py", "cpp": "suite.cpp", "sql": "suite.json"}
-SOLUTIONS = {"python": "solution.py", "cpp": "solution.cpp", "sql": "solution.sql"}
-ENTRIES = {"python": "main.py", "cpp": "main.cpp"}
+SUITES = {"python": "suite.py", "cpp": "suite.cpp", "sql": "suite.json", "java": "suite.java"}
+SOLUTIONS = {"python": "solution.py", "cpp": "solution.cpp", "sql": "solution.sql", "java": "Solution.java"}
+ENTRIES = {"python": "main.py", "cpp": "main.cpp", "java": "Main.java"}
 
 
 def _read(path: Path) -> str:

@@ -123,3 +123,20 @@ class TestFileWhitelist:
         files = {"solution.cpp": "int solve();", "main.cpp": "int main() {}"}
         with pytest.raises(InvalidSubmission):
             await LANGUAGES["cpp"](sandbox, judge_limits).grade(files, "")
+
+    @pytest.mark.parametrize(
+        ("name", "source"),
+        [
+            ("SolutionTest.java", "class SolutionTest {}\n"),
+            ("HelperTest.java", "class HelperTest {}\n"),
+            ("Assertions.java", "package org.junit.jupiter.api;\npublic class Assertions {}\n"),
+            ("Runner.java", "/* hidden */ package acelab.harness; class Runner {}\n"),
+            ("module-info.java", "module x {}\n"),
+        ],
+    )
+    async def test_java_refuses_test_classes_and_packages(
+        self, sandbox: Sandbox, judge_limits: JudgeLimits, name: str, source: str
+    ) -> None:
+        files = {"Solution.java": "public class Solution {}\n", name: source}
+        with pytest.raises(InvalidSubmission):
+            await LANGUAGES["java"](sandbox, judge_limits).grade(files, "class SolutionTest {}\n")

@@ -1,0 +1,288 @@
+"""Java 17 with JUnit 5 (codemm.md §10.4.1, §13.3); Debian's OpenJDK 17 and junit5 jars.
+
+Grading compiles the learner's files and the suite with one javac, then runs the suite's class in
+one JVM through harness/java (JUnit Platform Launcher API, keyed records on the result channel).
+sandbox-probe.md: the JVM cannot see the cgroup inside bwrap, so every JVM gets an explicit -Xmx
+(the learner sees OutOfMemoryError, reported as memory_limit); javac and the runner start from
+AppCDS archives built once into the cache root.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import re
+import shutil
+import uuid
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from acelab.judge.languages.base import CODEMM_TESTS, InvalidSubmission, InvalidSuite, Language
+from acelab.judge.limits import Limits
+from acelab.judge.sandbox import BOX, CACHE, HARNESS, HARNESS_SOURCE, Bind, ExecResult, ExecSpec, SandboxError
+from acelab.judge.verdicts import GradeResult, RunResult, TestStatus, Verdict
+
+log = logging.getLogger(__name__)
+
+JDK = "/usr/lib/jvm/java-17-openjdk-amd64"
+JAVA = f"{JDK}/bin/java"
+JAVAC = f"{JDK}/bin/javac"
+_JARS = "/usr/share/java"
+# What a suite may import (Jupiter API + params, opentest4j) and what the launcher needs at run time.
+COMPILE_CP = tuple(
+    f"{_JARS}/{j}.jar"
+    for j in (
+        "junit-jupiter-api",
+        "junit-jupiter-params",
+        "opentest4j",
+        "apiguardian-api",
+        "junit-platform-commons",
+    )
+)
+RUNNER_CP = COMPILE_CP + tuple(
+    f"{_JARS}/{j}.jar" for j in ("junit-jupiter-engine", "junit-platform-engine", "junit-platform-launcher")
+)
+RUNNER_MAIN = "acelab.harness.JavaRunner"
+# Flat under harness/java: pyproject ships judge/harness/*/* (javac needs no package dirs).
+RUNNER_SOURCE = "java/JavaRunner.java"
+# sandbox-probe.md §5: the best start-up combination; warnings go to stderr, never into stdout.
+JVM_FLAGS = (
+    "-XX:TieredStopAtLevel=1",
+    "-XX:-UsePerfData",
+    "-Xshare:auto",
+    "-Xlog:disable",
+    "-Xlog:all=warning:stderr",
+)
+JAVAC_FLAGS = ("-proc:none", "-encoding", "UTF-8", "-Xlint:none", "-Xmaxerrs", "50")
+# The suite's class name is handed to the runner in this file (learner files are *.java only).
+TEST_CLASS_FILE = "acelab_test_class.txt"
+
+_COMMENTS_AND_LITERALS = re.compile(
+    r'"""(?:\\.|[^\\])*?"""' r"|'(?:\\.|[^'\\\n])+'|\"(?:\\.|[^\"\\\n])*\"|//[^\n]*|/\*.*?\*/", re.DOTALL
+)
+_PACKAGE = re.compile(r"\bpackage\s+[A-Za-z_][\w.]*\s*;")
+_CLASS = re.compile(r"\bclass\s+([A-Za-z_]\w*)")
+_MAIN = re.compile(r"\bstatic\s+(?:final\s+)?void\s+main\s*\(\s*(?:final\s+)?String\b")
+_TEST = re.compile(
+    r"@Test\b(?:\s*@\w+(?:\([^)]*\))?)*\s*(?:(?:public|protected|private|static|final)\s+)*void\s+(\w+)\s*\("
+)
+_OOM = "java.lang.OutOfMemoryError"
+
+# Compiled once into the cache so the AppCDS archives hold the classes a real grade loads.
+_WARMUP = {
+    "Solution.java": "public class Solution {\n    public int twice(int x) { return 2 * x; }\n}\n",
+    "SolutionTest.java": (
+        "import org.junit.jupiter.api.Test;\nimport static org.junit.jupiter.api.Assertions.*;\n"
+        "class SolutionTest {\n"
+        "    @Test void test_case_1() { assertEquals(4, new Solution().twice(2)); }\n"
+        "    @Test void test_case_2() { assertTrue(new Solution().twice(1) == 2); }\n"
+        "    @Test void test_case_3() { assertThrows(RuntimeException.class, () -> Math.floorDiv(1, 0)); }\n"
+        "    @Test void test_case_4() { assertArrayEquals(new int[] {1}, new int[] {1}); }\n"
+        '    @Test void test_case_5() { assertFalse("a".isEmpty(), "message"); }\n'
+        "    @Test void test_case_6() { assertEquals(1, 2); }\n"
+        "}\n"
+    ),
+    TEST_CLASS_FILE: "SolutionTest",
+}
+
+
+def _code(text: str) -> str:
+    """Source with comments, string and char literals blanked (enough for token scans)."""
+    return _COMMENTS_AND_LITERALS.sub(" ", text)
+
+
+def _heap_mib(limits: Limits) -> int:
+    # Heap plus metaspace, code cache, CDS mappings and thread stacks must stay under the cgroup
+    # limit, so a learner's allocation ends as OutOfMemoryError rather than a kill.
+    return max(limits.memory_mib // 2, limits.memory_mib - 96)
+
+
+def _cache_key() -> str:
+    parts = [(HARNESS_SOURCE / RUNNER_SOURCE).read_bytes().hex(), repr((JVM_FLAGS, JAVAC_FLAGS, _WARMUP))]
+    for path in (JAVA, JAVAC, f"{JDK}/lib/server/libjvm.so", f"{JDK}/lib/modules", *RUNNER_CP):
+        real = os.path.realpath(path)
+        st = os.stat(real)
+        parts.append(f"{real}:{st.st_mtime_ns}:{st.st_size}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+class Java(Language):
+    key = "java"
+    # Code mode writes <first class name>.java (codemm.md §13.3); these are the fallbacks.
+    run_entry = "Main.java"
+    solution_name = "Solution.java"
+    suite_name = "SolutionTest.java"
+    file_pattern = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.java")
+    self_test = (
+        "public class Main {\n    public static void main(String[] args) throws Exception {\n"
+        "        System.in.transferTo(System.out);\n    }\n}\n"
+    )
+
+    @property
+    def _cache_name(self) -> str:
+        return f"java-{_cache_key()}"
+
+    def _cached(self, name: str) -> str | None:
+        """In-sandbox path of a cached artefact, or None if the cache has not got it."""
+        if (self.sandbox.config.cache_root / self._cache_name / name).is_file():
+            return f"{CACHE}/{self._cache_name}/{name}"
+        return None
+
+    # ---- files ---------------------------------------------------------------------------
+    def check_files(self, files: Mapping[str, str], *, graded: bool) -> None:
+        if not files:
+            raise InvalidSubmission("no files")
+        for name, text in files.items():
+            if not self.file_pattern.fullmatch(name):
+                raise InvalidSubmission(f"file name not allowed: {name}")
+            # codemm.md §10.4.1 Java source rule: no package, so learner classes can shadow
+            # neither the runner nor JUnit (the runner's class loader also delegates parent-first).
+            if _PACKAGE.search(_code(text)):
+                raise InvalidSubmission(f"package declarations are not allowed: {name}")
+        if graded:
+            # Test classes are <Name>Test (codemm.md §10.4.1 rule 5): the suite's file is never
+            # overwritten or pre-empted by a learner file.
+            taken = [n for n in files if n.removesuffix(".java").endswith("Test")]
+            if taken:
+                raise InvalidSubmission(f"file name not allowed: {', '.join(taken)}")
+        elif self._main_class(files) is None:
+            raise InvalidSubmission("no runnable Java entrypoint found (public static void main)")
+
+    def _main_class(self, files: Mapping[str, str]) -> str | None:
+        # codemm.md §13.3 /run: Main.java first if runnable, else the first file with a main().
+        ordered = sorted(files, key=lambda n: n != self.run_entry)
+        for name in ordered:
+            code = _code(files[name])
+            if _MAIN.search(code):
+                cls = _CLASS.search(code)
+                return cls.group(1) if cls else name.removesuffix(".java")
+        return None
+
+    def suite_tests(self, suite: str) -> set[str]:
+        return set(_TEST.findall(_code(suite)))
+
+    def suite_files(self, suite: str) -> dict[str, str]:
+        code = _code(suite)
+        cls = _CLASS.search(code)
+        if cls is None or not cls.group(1).endswith("Test"):
+            raise InvalidSuite("Java suite must declare a class named <Name>Test")
+        if _PACKAGE.search(code):
+            raise InvalidSuite("Java suite must not declare a package")
+        return {f"{cls.group(1)}.java": suite, TEST_CLASS_FILE: cls.group(1)}
+
+    # ---- argv ----------------------------------------------------------------------------
+    def _jvm(self, limits: Limits, archive: str | None) -> tuple[str, ...]:
+        cds = (f"-XX:SharedArchiveFile={archive}",) if archive else ()
+        return (JAVA, f"-Xmx{_heap_mib(limits)}m", *JVM_FLAGS, *cds)
+
+    def compile_argv(self, files: Mapping[str, str], *, graded: bool) -> tuple[str, ...]:
+        archive = self._cached("javac.jsa")
+        jflags = (f"-J-Xmx{_heap_mib(self.limits.compile)}m", *(f"-J{f}" for f in JVM_FLAGS))
+        if archive:
+            jflags += (f"-J-XX:SharedArchiveFile={archive}",)
+        cp = ("-cp", ":".join(COMPILE_CP)) if graded else ("-cp", BOX)
+        sources = sorted(n for n in files if n.endswith(".java"))
+        return (JAVAC, *jflags, *JAVAC_FLAGS, *cp, "-d", BOX, *sources)
+
+    def run_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
+        main = self._main_class(files)
+        assert main is not None, "check_files guarantees an entry point"
+        return (*self._jvm(self.limits.run, None), "-cp", BOX, main)
+
+    def grade_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
+        runner = f"{CACHE}/{self._cache_name}/runner.jar"
+        return (
+            *self._jvm(self.limits.grade, self._cached("runner.jsa")),
+            # The runner wraps its two inherited pipe fds in FileDescriptors (harness/java).
+            "--add-opens", "java.base/java.io=ALL-UNNAMED",
+            "-cp", ":".join((runner, *RUNNER_CP)),
+            RUNNER_MAIN, BOX, f"{BOX}/{TEST_CLASS_FILE}",
+        )  # fmt: skip
+
+    def binds(self) -> tuple[Bind, ...]:
+        return (Bind(self.sandbox.config.cache_root, CACHE),)
+
+    # ---- OutOfMemoryError is the JVM's memory limit ---------------------------------------
+    async def run(self, files: Mapping[str, str], stdin: str = "") -> RunResult:
+        res = await super().run(files, stdin)
+        if res.verdict is Verdict.RUNTIME_ERROR and _OOM in res.stderr:
+            return dataclasses.replace(res, verdict=Verdict.MEMORY_LIMIT)
+        return res
+
+    async def grade(
+        self, files: Mapping[str, str], suite: str, expected: tuple[str, ...] = CODEMM_TESTS
+    ) -> GradeResult:
+        res = await super().grade(files, suite, expected)
+        oom = [t for t in res.tests if t.status is TestStatus.ERROR and t.message.startswith(_OOM)]
+        if not oom or res.verdict not in (Verdict.RUNTIME_ERROR, Verdict.WRONG_ANSWER):
+            return res
+        tests = tuple(
+            dataclasses.replace(t, status=TestStatus.MEMORY_LIMIT) if t in oom else t for t in res.tests
+        )
+        return dataclasses.replace(res, verdict=Verdict.MEMORY_LIMIT, tests=tests)
+
+    # ---- cache ---------------------------------------------------------------------------
+    async def ensure_cache(self) -> None:
+        final = self.sandbox.config.cache_root / self._cache_name
+        if final.exists():
+            return
+        async with self.sandbox.lock(self._cache_name):
+            if final.exists():
+                return
+            await self._build_cache(final)
+
+    async def _build_cache(self, final: Path) -> None:
+        # Built at its final in-sandbox path: AppCDS checks the class path it was dumped with.
+        build = final.with_name(f"{final.name}.build-{uuid.uuid4().hex[:8]}")
+        build.mkdir(parents=True)
+        here = f"{CACHE}/{final.name}"
+        limits = self.limits.cache_build
+        try:
+            async with self.sandbox.box(self.limits.workdir_mib) as box:
+                os.chown(build, box.uid, box.uid)
+                out = (Bind(build, here, writable=True),)
+                compile_runner = (
+                    JAVAC, *JAVAC_FLAGS, "-cp", ":".join(RUNNER_CP), "-d", f"{here}/classes",
+                    f"{HARNESS}/{RUNNER_SOURCE}",
+                )  # fmt: skip
+                _check_build(await box.execute(ExecSpec(argv=compile_runner, limits=limits, binds=out)))
+                with zipfile.ZipFile(build / "runner.jar", "w") as jar:
+                    for path in sorted((build / "classes").rglob("*.class")):
+                        jar.write(path, path.relative_to(build / "classes").as_posix())
+                shutil.rmtree(build / "classes")
+                box.write_files(_WARMUP)
+                sources = sorted(n for n in _WARMUP if n.endswith(".java"))
+                steps = (
+                    (
+                        JAVAC, f"-J-XX:ArchiveClassesAtExit={here}/javac.jsa", *JAVAC_FLAGS,
+                        "-cp", ":".join(COMPILE_CP), "-d", BOX, *sources,
+                    ),
+                    (
+                        JAVA, f"-XX:ArchiveClassesAtExit={here}/runner.jsa", "-Xmx256m",
+                        "--add-opens", "java.base/java.io=ALL-UNNAMED",
+                        "-cp", ":".join((f"{here}/runner.jar", *RUNNER_CP)),
+                        RUNNER_MAIN, BOX, f"{BOX}/{TEST_CLASS_FILE}",
+                    ),
+                )  # fmt: skip
+                for argv, archive in zip(steps, ("javac.jsa", "runner.jsa"), strict=True):
+                    res = await box.execute(ExecSpec(argv=argv, limits=limits, binds=out))
+                    if not res.ok:
+                        # Only slower without it: the JVMs start from the default CDS archive.
+                        log.warning("Java AppCDS archive not built", extra={"archive": archive})
+                        (build / archive).unlink(missing_ok=True)
+            # Built by the slot uid; the cache itself belongs to the service.
+            for path in (build, *build.iterdir()):
+                os.chown(path, 0, 0)
+                path.chmod(0o755 if path.is_dir() else 0o644)
+            build.rename(final)
+        finally:
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def _check_build(res: ExecResult) -> None:
+    if not res.ok:
+        detail = (res.stderr + res.stdout).decode(errors="replace")
+        raise SandboxError(f"building the Java cache failed: {detail}")
