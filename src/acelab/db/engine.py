@@ -1,6 +1,7 @@
 """Engine and session factory, built in the app's lifespan (never at import)."""
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
@@ -19,6 +20,9 @@ class Database:
     sessionmaker: async_sessionmaker[AsyncSession]
     # Sessions whose statements each commit on their own: reads skip the BEGIN/COMMIT round trips.
     autocommit_sessionmaker: async_sessionmaker[AsyncSession]
+    # SQLite has one writer at a time and its busy handler sleeps in steps of up to 100 ms: writers
+    # of one process queue here instead, so only other processes ever meet the busy handler.
+    sqlite_write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def is_sqlite(self) -> bool:

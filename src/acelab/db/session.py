@@ -1,5 +1,6 @@
 """One unit of work per request or job: commit on success, roll back on any error (STYLE.md 6-8)."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -23,7 +24,10 @@ async def unit_of_work(
     READ COMMITTED anyway. A block that writes several rows that belong together must not use it.
     """
     maker = db.autocommit_sessionmaker if autocommit and not write else db.sessionmaker
-    async with maker() as session:
+    async with contextlib.AsyncExitStack() as stack:
+        if write and db.is_sqlite:
+            await stack.enter_async_context(db.sqlite_write_lock)
+        session = await stack.enter_async_context(maker())
         if write:
             await session.connection(execution_options={WRITE_INTENT: True})
         try:
