@@ -17,6 +17,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import ClassVar
 
 from acelab.judge.limits import JudgeLimits, Limits
@@ -92,8 +93,27 @@ class Language:
     def binds(self) -> tuple[Bind, ...]:
         return ()
 
+    @property
+    def cache_name(self) -> str | None:
+        """The cache folder of a language with prebuilt artefacts, named by a hash of their inputs."""
+        return None
+
     async def ensure_cache(self) -> None:
-        """Build cached artefacts (precompiled headers, compiled runners) once."""
+        """Build the cached artefacts (precompiled headers, compiled runners) once, across workers."""
+        name = self.cache_name
+        if name is None:
+            return
+        final = self.sandbox.config.cache_root / name
+        if final.exists():
+            return
+        async with self.sandbox.lock(name):
+            if final.exists():
+                return
+            await self.build_cache(final)
+
+    async def build_cache(self, final: Path) -> None:
+        """Build the artefacts into `final` (languages that name a cache folder implement this)."""
+        raise NotImplementedError
 
     # ---- flow --------------------------------------------------------------------------
     def _spec(

@@ -39,7 +39,7 @@ class Cpp(Language):
     self_test = "#include <iostream>\nint main() { std::cout << std::cin.rdbuf(); }\n"
 
     @property
-    def _cache_name(self) -> str:
+    def cache_name(self) -> str:
         return f"cpp-{_cache_key()}"
 
     def check_files(self, files: Mapping[str, str], *, graded: bool) -> None:
@@ -65,14 +65,14 @@ class Cpp(Language):
         if not any(_PCH_HEADER in text for text in files.values()):
             return ()
         # Force-included first so the precompiled header applies (any source includes it anyway).
-        return ("-I", f"{CACHE}/{self._cache_name}/pch", "-include", _PCH_HEADER)
+        return ("-I", f"{CACHE}/{self.cache_name}/pch", "-include", _PCH_HEADER)
 
     def compile_argv(self, files: Mapping[str, str], *, graded: bool) -> tuple[str, ...]:
         if graded:
             return (
                 "g++", *FLAGS, *self._pch_flags(files),
                 "-include", f"{HARNESS}/cpp/acelab_harness.hpp",
-                "-o", "test", self.suite_name, f"{CACHE}/{self._cache_name}/acelab_harness.o",
+                "-o", "test", self.suite_name, f"{CACHE}/{self.cache_name}/acelab_harness.o",
             )  # fmt: skip
         sources = sorted(n for n in files if n.endswith(".cpp"))
         return ("g++", *FLAGS, *self._pch_flags(files), "-o", "a.out", *sources)
@@ -83,16 +83,7 @@ class Cpp(Language):
     def grade_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
         return ("./test",)
 
-    async def ensure_cache(self) -> None:
-        final = self.sandbox.config.cache_root / self._cache_name
-        if final.exists():
-            return
-        async with self.sandbox.lock(self._cache_name):
-            if final.exists():
-                return
-            await self._build_cache(final)
-
-    async def _build_cache(self, final: Path) -> None:
+    async def build_cache(self, final: Path) -> None:
         build = final.with_name(f"{final.name}.build-{uuid.uuid4().hex[:8]}")
         (build / "pch" / "bits").mkdir(parents=True)
         try:

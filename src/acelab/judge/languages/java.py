@@ -122,13 +122,13 @@ class Java(Language):
     )
 
     @property
-    def _cache_name(self) -> str:
+    def cache_name(self) -> str:
         return f"java-{_cache_key()}"
 
     def _cached(self, name: str) -> str | None:
         """In-sandbox path of a cached artefact, or None if the cache has not got it."""
-        if (self.sandbox.config.cache_root / self._cache_name / name).is_file():
-            return f"{CACHE}/{self._cache_name}/{name}"
+        if (self.sandbox.config.cache_root / self.cache_name / name).is_file():
+            return f"{CACHE}/{self.cache_name}/{name}"
         return None
 
     # ---- files ---------------------------------------------------------------------------
@@ -193,7 +193,7 @@ class Java(Language):
         return (*self._jvm(self.limits.run, None), "-cp", BOX, main)
 
     def grade_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
-        runner = f"{CACHE}/{self._cache_name}/runner.jar"
+        runner = f"{CACHE}/{self.cache_name}/runner.jar"
         return (
             *self._jvm(self.limits.grade, self._cached("runner.jsa")),
             # The runner wraps its two inherited pipe fds in FileDescriptors (harness/java).
@@ -225,16 +225,7 @@ class Java(Language):
         return dataclasses.replace(res, verdict=Verdict.MEMORY_LIMIT, tests=tests)
 
     # ---- cache ---------------------------------------------------------------------------
-    async def ensure_cache(self) -> None:
-        final = self.sandbox.config.cache_root / self._cache_name
-        if final.exists():
-            return
-        async with self.sandbox.lock(self._cache_name):
-            if final.exists():
-                return
-            await self._build_cache(final)
-
-    async def _build_cache(self, final: Path) -> None:
+    async def build_cache(self, final: Path) -> None:
         # Built at its final in-sandbox path: AppCDS checks the class path it was dumped with.
         build = final.with_name(f"{final.name}.build-{uuid.uuid4().hex[:8]}")
         build.mkdir(parents=True)
