@@ -23,3 +23,4 @@ openapi: setup
 
 bench: setup
 	$(BIN)/python bench/auth.py
+	$(BIN)/python bench/judge.py

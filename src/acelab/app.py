@@ -16,6 +16,8 @@ from acelab.http.errors import install_error_handlers
 from acelab.identity import routes as identity_routes
 from acelab.identity import shared_routes
 from acelab.identity.context import IdentityContext
+from acelab.judge import routes as judge_routes
+from acelab.judge import service as judge_service
 from acelab.logs import RequestIdMiddleware
 
 PORTALS = ("student", "instructor", "admin")
@@ -28,9 +30,11 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = create_database(settings.sqlalchemy_url)
+        app.state.judge = await judge_service.start_judge(settings)
         try:
             yield
         finally:
+            await judge_service.stop_judge(app.state.judge)
             await app.state.db.dispose()
 
     app = FastAPI(
@@ -44,6 +48,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.identity = identity
+    # The stored-suite hook: the activity store (a later issue) replaces this.
+    app.state.suite_source = judge_service.NoStoredSuites()
     install_error_handlers(app)
 
     app.include_router(health.ace)
@@ -53,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(shared_routes.router)
     app.include_router(identity_routes.build_auth_router("student", entry_routes=False), prefix="/auth")
     app.include_router(admin_routes.router)
+    app.include_router(judge_routes.router)
 
     # Outermost last: request id, then CORS (answers preflights), then CSRF, then the body cap.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -6,11 +6,27 @@ import secrets
 import tempfile
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
+# codemm.md §1: JUDGE_TIMEOUT_MS / CODEMM_RUN_TIMEOUT_MS are capped at 30 s.
+MAX_JUDGE_TIMEOUT_MS = 30_000
+# A stage limit override: {"<language>|*": {"<stage>": {"<Limits field>": value}}}.
+LimitOverrides = dict[str, dict[str, dict[str, float]]]
+
+
+def _timeout_ms(value: object, default: int) -> int:
+    """codemm.md §1: non-numeric or <= 0 gives the default; floored; capped at 30000."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return default
+    if number != number or number <= 0:  # NaN included
+        return default
+    return min(int(number), MAX_JUDGE_TIMEOUT_MS)
 
 
 def _env(*names: str) -> AliasChoices:
@@ -83,6 +99,67 @@ class Settings(BaseSettings):
     bootstrap_instructor_password: str = Field(
         "", validation_alias=_env("BOOTSTRAP_INSTRUCTOR_PASSWORD", "bootstrap_instructor_password")
     )
+
+    # --- judge (codemm.md §13, ARCHITECTURE.md "The sandbox") -----------------------------------
+    # `bwrap`: the full sandbox, refusing to judge when it cannot be built. `unsafe-dev`: an explicit
+    # opt-out for development hosts without seccomp support (the sandbox runs without its filter).
+    sandbox: Literal["bwrap", "unsafe-dev"] = Field(
+        "bwrap", validation_alias=_env("ACELAB_SANDBOX", "sandbox")
+    )
+    judge_timeout_ms: int = Field(
+        15_000, validation_alias=_env("ACELAB_JUDGE_TIMEOUT_MS", "JUDGE_TIMEOUT_MS", "judge_timeout_ms")
+    )
+    run_timeout_ms: int = Field(
+        8_000,
+        validation_alias=_env("ACELAB_RUN_TIMEOUT_MS", "CODEMM_RUN_TIMEOUT_MS", "run_timeout_ms"),
+    )
+    # Concurrent judge jobs (and sandbox slots) per process; None: one per core.
+    judge_workers: int | None = Field(
+        None, ge=1, validation_alias=_env("ACELAB_JUDGE_WORKERS", "judge_workers")
+    )
+    # Jobs that may wait for a worker; beyond that /run and /submit answer 503 with Retry-After.
+    judge_queue_size: int = Field(
+        64, ge=0, validation_alias=_env("ACELAB_JUDGE_QUEUE_SIZE", "judge_queue_size")
+    )
+    # Where per-job tmpfs work dirs are mounted and compiled caches kept; default: under data_dir.
+    # The sandbox's slot uids must be able to traverse every parent directory.
+    judge_work_root: Path | None = Field(
+        None, validation_alias=_env("ACELAB_JUDGE_WORK_ROOT", "CODEMM_JUDGE_TMPDIR", "judge_work_root")
+    )
+    judge_cache_root: Path | None = Field(
+        None, validation_alias=_env("ACELAB_JUDGE_CACHE_ROOT", "judge_cache_root")
+    )
+    judge_bwrap: str = Field("/usr/bin/bwrap", validation_alias=_env("ACELAB_JUDGE_BWRAP", "judge_bwrap"))
+    judge_cgroup_name: str = Field(
+        "acelab-judge", validation_alias=_env("ACELAB_JUDGE_CGROUP", "judge_cgroup_name")
+    )
+    # Per-language and per-stage limit overrides as JSON, e.g.
+    # {"java": {"grade": {"memory_mib": 768}}, "*": {"run": {"cpu_s": 2}}}.
+    judge_limits: LimitOverrides = Field(
+        default_factory=dict, validation_alias=_env("ACELAB_JUDGE_LIMITS", "judge_limits")
+    )
+
+    @field_validator("judge_timeout_ms", mode="before")
+    @classmethod
+    def _judge_timeout(cls, value: object) -> int:
+        return _timeout_ms(value, 15_000)
+
+    @field_validator("run_timeout_ms", mode="before")
+    @classmethod
+    def _run_timeout(cls, value: object) -> int:
+        return _timeout_ms(value, 8_000)
+
+    @property
+    def judge_worker_count(self) -> int:
+        return self.judge_workers or os.cpu_count() or 1
+
+    @property
+    def judge_work_dir(self) -> Path:
+        return (self.judge_work_root or self.data_dir / "judge" / "work").resolve()
+
+    @property
+    def judge_cache_dir(self) -> Path:
+        return (self.judge_cache_root or self.data_dir / "judge" / "cache").resolve()
 
     @field_validator("cookie_secure", mode="before")
     @classmethod

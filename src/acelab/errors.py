@@ -53,3 +53,14 @@ class RateLimited(AppError):
             headers={"Retry-After": str(max(1, retry_after_s))},
         )
         self.retry_after_s = retry_after_s
+
+
+class ServiceUnavailable(AppError):
+    """The service cannot take this request now (a full queue, a judge that could not start)."""
+
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
+        headers = {"Retry-After": str(max(1, retry_after_s))} if retry_after_s is not None else None
+        super().__init__(message, headers=headers)
+        self.retry_after_s = retry_after_s

@@ -12,6 +12,8 @@ PUBLIC_OPERATIONS = {
     ("get", "/health"),
     ("post", "/student/auth/register"),
     ("post", "/auth/register"),
+    # codemm.md §13.7: /run has no auth. (/submit declares its optional credentials, so it is not listed.)
+    ("post", "/run"),
     *(
         ("post", f"{prefix}/auth/{action}")
         for prefix in ("/student", "/instructor", "/admin", "")
