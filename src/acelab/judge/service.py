@@ -13,10 +13,10 @@ import logging
 import re
 import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from pydantic import JsonValue
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from acelab.config import Settings
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.session import unit_of_work
+from acelab.errors import AppError
 from acelab.identity.service import Principal
 from acelab.jobs.queue import JobQueue, LocalPool
 from acelab.judge import errors
@@ -38,6 +39,7 @@ from acelab.judge.schemas import RunIn, RunRead, SubmitIn, SubmitRead, TestRead,
 from acelab.judge.verdicts import GradeResult, RunResult, Verdict
 
 log = logging.getLogger(__name__)
+ResultT = TypeVar("ResultT", RunResult, GradeResult)
 
 # codemm.md §13.7 / §13.8 limits.
 MAX_STDIN = 50_000
@@ -374,20 +376,9 @@ async def run_code(runtime: JudgeRuntime, *, run_in: RunIn) -> RunRead:
         if job.language == "java" and "entrypoint" in str(exc):
             return RunRead(stdout="", stderr=NO_JAVA_ENTRYPOINT)
         raise errors.SubmissionRefused(str(exc)) from exc
-    accepted = time.monotonic()
-    started = accepted
-
-    async def work() -> RunResult:
-        nonlocal started
-        started = time.monotonic()
-        return await lang.run(job.files, job.stdin)
-
-    try:
-        result = await runtime.pool.run(work)
-    except (OSError, SandboxError) as exc:
-        log.exception("run failed in the sandbox", extra={"language": job.language})
-        raise errors.RunFailed() from exc
-    done = time.monotonic()
+    result, clock_marks = await _in_pool(
+        runtime, lambda: lang.run(job.files, job.stdin), failure=errors.RunFailed, language=job.language
+    )
     compile_error = result.verdict is Verdict.COMPILE_ERROR
     return RunRead(
         stdout=result.stdout,
@@ -396,17 +387,49 @@ async def run_code(runtime: JudgeRuntime, *, run_in: RunIn) -> RunRead:
         exit_code=_exit_code(result.exit_code),
         timed_out=result.timed_out,
         compile_output=(result.stderr + result.stdout) if compile_error else "",
-        timings=_timings(accepted, started, done, result.wall_ms, result.cpu_ms),
+        timings=clock_marks.timings(result.wall_ms, result.cpu_ms),
     )
 
 
-def _timings(accepted: float, started: float, done: float, wall_ms: int, cpu_ms: int) -> TimingsRead:
-    return TimingsRead(
-        queue_ms=int((started - accepted) * 1000),
-        sandbox_ms=wall_ms,
-        cpu_ms=cpu_ms,
-        total_ms=int((done - accepted) * 1000),
-    )
+@dataclass(frozen=True)
+class _Marks:
+    """When a job was accepted, started by a worker, and done (time.monotonic seconds)."""
+
+    accepted: float
+    started: float
+    done: float
+
+    def timings(self, wall_ms: int, cpu_ms: int) -> TimingsRead:
+        return TimingsRead(
+            queue_ms=int((self.started - self.accepted) * 1000),
+            sandbox_ms=wall_ms,
+            cpu_ms=cpu_ms,
+            total_ms=int((self.done - self.accepted) * 1000),
+        )
+
+
+async def _in_pool(
+    runtime: JudgeRuntime,
+    job: Callable[[], Awaitable[ResultT]],
+    *,
+    failure: Callable[[], AppError],
+    language: str,
+) -> tuple[ResultT, _Marks]:
+    """Run a sandbox job on the bounded pool, timing its wait; a sandbox failure is a logged 500."""
+    accepted = time.monotonic()
+    started = accepted
+
+    async def timed() -> ResultT:
+        nonlocal started
+        started = time.monotonic()
+        return await job()
+
+    try:
+        result = await runtime.pool.run(timed)
+    except (OSError, SandboxError) as exc:
+        log.exception("sandbox job failed", extra={"language": language})
+        raise failure() from exc
+    return result, _Marks(accepted=accepted, started=started, done=time.monotonic())
 
 
 async def submit_code(
@@ -436,21 +459,10 @@ async def submit_code(
         lang.check_files(job.files, graded=True)
     except InvalidSubmission as exc:
         raise errors.SubmissionRefused(str(exc)) from exc
-    accepted = time.monotonic()
-    started = accepted
-
-    async def work() -> GradeResult:
-        nonlocal started
-        started = time.monotonic()
-        return await lang.grade(job.files, suite)
-
-    try:
-        result = await runtime.pool.run(work)
-    except (OSError, SandboxError) as exc:
-        log.exception("grading failed in the sandbox", extra={"language": job.language})
-        raise errors.JudgeFailed() from exc
-    done = time.monotonic()
-    execution_ms = int((done - started) * 1000)
+    result, clock_marks = await _in_pool(
+        runtime, lambda: lang.grade(job.files, suite), failure=errors.JudgeFailed, language=job.language
+    )
+    execution_ms = int((clock_marks.done - clock_marks.started) * 1000)
     if caller is not None and job.activity_id and job.problem_id:
         await _record(db, caller=caller, job=job, result=result, ms=execution_ms, suite_source=suite_source)
     return SubmitRead(
@@ -465,7 +477,7 @@ async def submit_code(
         verdict=result.verdict.value,
         compile_output=result.compile_output,
         tests=[_test_read(t.name, t.status.value, t.time_ms, t.message) for t in result.tests],
-        timings=_timings(accepted, started, done, result.wall_ms, result.cpu_ms),
+        timings=clock_marks.timings(result.wall_ms, result.cpu_ms),
     )
 
 
