@@ -6,7 +6,7 @@ import pytest
 
 from acelab.judge.languages import LANGUAGES, InvalidSubmission
 from acelab.judge.limits import JudgeLimits, Limits
-from acelab.judge.sandbox import ExecResult, ExecSpec, Sandbox, check_sandbox
+from acelab.judge.sandbox import ExecResult, ExecSpec, Sandbox, SandboxError, check_sandbox, claim_uid_block
 
 PY = "/usr/bin/python3"
 LIMITS = Limits(wall_ms=3_000, cpu_s=1.0, memory_mib=128, pids=32, output_bytes=64 << 10)
@@ -140,3 +140,25 @@ class TestFileWhitelist:
         files = {"Solution.java": "public class Solution {}\n", name: source}
         with pytest.raises(InvalidSubmission):
             await LANGUAGES["java"](sandbox, judge_limits).grade(files, "class SolutionTest {}\n")
+
+
+class TestUidBlocks:
+    def test_processes_get_disjoint_blocks_and_a_released_block_is_reused(self, tmp_path):
+        first = claim_uid_block(slots=2, lock_dir=tmp_path)
+        second = claim_uid_block(slots=2, lock_dir=tmp_path)
+        try:
+            assert {first.uid_base, first.uid_base + 1}.isdisjoint({second.uid_base, second.uid_base + 1})
+            first.release()
+            third = claim_uid_block(slots=2, lock_dir=tmp_path)
+            assert third.uid_base == first.uid_base
+            third.release()
+        finally:
+            second.release()
+
+    def test_all_blocks_held_is_a_sandbox_error(self, tmp_path):
+        held = claim_uid_block(slots=2, lock_dir=tmp_path, blocks=1)
+        try:
+            with pytest.raises(SandboxError, match="held by other processes"):
+                claim_uid_block(slots=2, lock_dir=tmp_path, blocks=1)
+        finally:
+            held.release()

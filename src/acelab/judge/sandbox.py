@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import ctypes
 import errno
+import fcntl
 import importlib
 import json
 import logging
@@ -53,6 +54,9 @@ _POLL_S = 0.05
 # The harness writes a few hundred bytes per test; anything bigger is learner noise.
 _CHANNEL_CAP = 1 << 20
 _SANDBOX_UID = 1000
+FIRST_SLOT_UID = 60001
+# Host-wide, like the uids it guards: every acelab process on this host claims its block here.
+UID_LOCK_DIR = Path(tempfile.gettempdir()) / "acelab-sandbox-uids"
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -103,7 +107,7 @@ class SandboxConfig:
     work_root: Path = Path("/tmp/acelab-judge/work")
     cache_root: Path = Path("/tmp/acelab-judge/cache")
     slots: int = 2
-    uid_base: int = 60001
+    uid_base: int = FIRST_SLOT_UID
     cgroup_name: str = "acelab-judge"
     bwrap: str = "/usr/bin/bwrap"
     ro_binds: tuple[str, ...] = ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/java-17-openjdk")
@@ -323,6 +327,35 @@ def _pipe_with(data: bytes) -> int:
     os.write(w, data)
     os.close(w)
     return r
+
+
+@dataclass(frozen=True, slots=True)
+class UidBlock:
+    """A block of slot uids this process holds (an flock) so no other process judges as them."""
+
+    uid_base: int
+    lock_fd: int
+
+    def release(self) -> None:
+        os.close(self.lock_fd)
+
+
+def claim_uid_block(
+    *, slots: int, lock_dir: Path = UID_LOCK_DIR, first_uid: int = FIRST_SLOT_UID, blocks: int = 64
+) -> UidBlock:
+    """Claim the first free block of `slots` uids: several server processes on one host must not
+    share a uid, or one job's processes would count against another's RLIMIT_NPROC."""
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    for block in range(blocks):
+        uid_base = first_uid + block * slots
+        fd = os.open(lock_dir / f"uids-{uid_base}-{slots}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        return UidBlock(uid_base=uid_base, lock_fd=fd)
+    raise SandboxError(f"all {blocks} blocks of sandbox uids are held by other processes")
 
 
 class Sandbox:

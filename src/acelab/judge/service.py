@@ -34,7 +34,15 @@ from acelab.judge import errors
 from acelab.judge.languages import LANGUAGES, InvalidSubmission, Language
 from acelab.judge.limits import JudgeLimits, Limits
 from acelab.judge.models import Submission
-from acelab.judge.sandbox import Sandbox, SandboxConfig, SandboxError, check_sandbox
+from acelab.judge.sandbox import (
+    FIRST_SLOT_UID,
+    Sandbox,
+    SandboxConfig,
+    SandboxError,
+    UidBlock,
+    check_sandbox,
+    claim_uid_block,
+)
 from acelab.judge.schemas import RunIn, RunRead, SubmitIn, SubmitRead, TestRead, TimingsRead
 from acelab.judge.verdicts import GradeResult, RunResult, Verdict
 
@@ -77,6 +85,7 @@ class JudgeRuntime:
     languages: dict[str, Language]
     # "ok", or "unavailable: <why>" when the sandbox could not be built (computed once at start-up).
     status: str
+    uids: UidBlock | None = None
 
     @property
     def available(self) -> bool:
@@ -129,16 +138,24 @@ async def start_judge(settings: Settings) -> JudgeRuntime:
     await pool.start()
     if settings.sandbox == "unsafe-dev":
         log.warning("judge sandbox runs without its seccomp filter (ACELAB_SANDBOX=unsafe-dev)")
+    uids: UidBlock | None = None
+    try:
+        uids = claim_uid_block(slots=workers)
+    except (OSError, SandboxError) as exc:
+        log.error("no sandbox uids free", extra={"why": str(exc)})
     config = SandboxConfig(
         work_root=settings.judge_work_dir,
         cache_root=settings.judge_cache_dir,
         slots=workers,  # one sandbox slot (uid, cgroup) per pool worker
+        uid_base=uids.uid_base if uids else FIRST_SLOT_UID,
         cgroup_name=settings.judge_cgroup_name,
         bwrap=settings.judge_bwrap,
         use_seccomp=settings.sandbox == "bwrap",
     )
     sandbox = Sandbox(config)
     try:
+        if uids is None:
+            raise SandboxError("no block of sandbox uids is free")
         limits = {key: judge_limits(settings, key) for key in LANGUAGES}
         for root in (config.work_root, config.cache_root):
             root.mkdir(parents=True, exist_ok=True)
@@ -152,12 +169,14 @@ async def start_judge(settings: Settings) -> JudgeRuntime:
     if status != "ok":
         log.error("the judge sandbox cannot be built; /run and /submit answer 503", extra={"why": status})
     languages = {key: cls(sandbox, limits[key]) for key, cls in LANGUAGES.items()}
-    return JudgeRuntime(pool=pool, sandbox=sandbox, languages=languages, status=status)
+    return JudgeRuntime(pool=pool, sandbox=sandbox, languages=languages, status=status, uids=uids)
 
 
 async def stop_judge(runtime: JudgeRuntime) -> None:
     """Stop the pool (running jobs are cancelled; their sandboxes are torn down by their threads)."""
     await runtime.pool.stop()
+    if runtime.uids is not None:
+        runtime.uids.release()
 
 
 # --- the stored-suite hook (codemm.md §17.1.1) -------------------------------------------------------
