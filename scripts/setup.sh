@@ -4,8 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# bubblewrap and libseccomp2: the judge sandbox; g++: the C++ judge.
-DEBIAN_PACKAGES=(python3 python3-venv python3-dev gcc g++ sqlite3 bubblewrap libseccomp2)
+# bubblewrap and libseccomp2: the judge sandbox; g++, the JDK and junit5 (JUnit 5 jars): the C++ and
+# Java judges.
+DEBIAN_PACKAGES=(
+  python3 python3-venv python3-dev gcc g++ sqlite3 bubblewrap libseccomp2
+  openjdk-17-jdk-headless junit5
+)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
