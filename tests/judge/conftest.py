@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from acelab.judge.languages import LANGUAGES, Language
 from acelab.judge.limits import JudgeLimits, Limits
 from acelab.judge.sandbox import Sandbox, SandboxConfig
 
@@ -33,3 +34,24 @@ async def sandbox() -> AsyncIterator[Sandbox]:
     )
     await sb.start()
     yield sb
+
+
+async def _languages(sandbox: Sandbox, limits: JudgeLimits) -> AsyncIterator[dict[str, Language]]:
+    languages = {key: cls(sandbox, limits) for key, cls in LANGUAGES.items()}
+    yield languages
+    for language in languages.values():
+        await language.stop()  # Java's warm compile servers
+
+
+@pytest_asyncio.fixture(scope="session")
+async def languages(sandbox: Sandbox, judge_limits: JudgeLimits) -> AsyncIterator[dict[str, Language]]:
+    """Every language with the tests' small limits, sharing warm state (compile servers) across tests."""
+    async for languages in _languages(sandbox, judge_limits):
+        yield languages
+
+
+@pytest_asyncio.fixture(scope="session")
+async def default_languages(sandbox: Sandbox) -> AsyncIterator[dict[str, Language]]:
+    """Every language with the default limits."""
+    async for languages in _languages(sandbox, JudgeLimits()):
+        yield languages

@@ -6,9 +6,7 @@ from typing import Any
 
 import pytest
 
-from acelab.judge.languages import LANGUAGES
-from acelab.judge.limits import JudgeLimits
-from acelab.judge.sandbox import Sandbox
+from acelab.judge.languages import Language
 from acelab.judge.verdicts import TestStatus
 
 CASES = Path(__file__).with_name("cases")
@@ -30,10 +28,10 @@ def _load(case: Path) -> tuple[dict[str, Any], str]:
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
-async def test_case(sandbox: Sandbox, judge_limits: JudgeLimits, case: Path) -> None:
+async def test_case(languages: dict[str, Language], case: Path) -> None:
     lang_key = case.parent.name
     expect, source = _load(case)
-    lang = LANGUAGES[lang_key](sandbox, judge_limits)
+    lang = languages[lang_key]
     if expect.get("mode") == "run":
         run = await lang.run({ENTRIES[lang_key]: source}, expect.get("stdin", ""))
         assert run.verdict == expect["verdict"], run

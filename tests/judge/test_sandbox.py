@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from acelab.judge.languages import LANGUAGES, InvalidSubmission
-from acelab.judge.limits import JudgeLimits, Limits
+from acelab.judge.languages import LANGUAGES, InvalidSubmission, Language
+from acelab.judge.limits import Limits
 from acelab.judge.sandbox import ExecResult, ExecSpec, Sandbox, SandboxError, check_sandbox, claim_uid_block
 
 PY = "/usr/bin/python3"
@@ -104,25 +104,23 @@ class TestEscapes:
 
 
 @pytest.mark.parametrize("key", sorted(LANGUAGES))
-async def test_self_test(sandbox: Sandbox, key: str) -> None:
-    assert await LANGUAGES[key](sandbox, JudgeLimits()).run_self_test()
+async def test_self_test(default_languages: dict[str, Language], key: str) -> None:
+    assert await default_languages[key].run_self_test()
 
 
 class TestFileWhitelist:
     @pytest.mark.parametrize("name", ["conftest.py", "pytest.py", "test_extra.py", "pyrunner.py", "json.py"])
     async def test_python_refuses_files_that_configure_or_shadow_the_harness(
-        self, sandbox: Sandbox, judge_limits: JudgeLimits, name: str
+        self, languages: dict[str, Language], name: str
     ) -> None:
         files = {"solution.py": "def solve(x):\n    return x\n", name: "x = 1\n"}
         with pytest.raises(InvalidSubmission):
-            await LANGUAGES["python"](sandbox, judge_limits).grade(files, "def test_case_1():\n    pass\n")
+            await languages["python"].grade(files, "def test_case_1():\n    pass\n")
 
-    async def test_cpp_refuses_extra_translation_units(
-        self, sandbox: Sandbox, judge_limits: JudgeLimits
-    ) -> None:
+    async def test_cpp_refuses_extra_translation_units(self, languages: dict[str, Language]) -> None:
         files = {"solution.cpp": "int solve();", "main.cpp": "int main() {}"}
         with pytest.raises(InvalidSubmission):
-            await LANGUAGES["cpp"](sandbox, judge_limits).grade(files, "")
+            await languages["cpp"].grade(files, "")
 
     @pytest.mark.parametrize(
         ("name", "source"),
@@ -135,11 +133,11 @@ class TestFileWhitelist:
         ],
     )
     async def test_java_refuses_test_classes_and_packages(
-        self, sandbox: Sandbox, judge_limits: JudgeLimits, name: str, source: str
+        self, languages: dict[str, Language], name: str, source: str
     ) -> None:
         files = {"Solution.java": "public class Solution {}\n", name: source}
         with pytest.raises(InvalidSubmission):
-            await LANGUAGES["java"](sandbox, judge_limits).grade(files, "class SolutionTest {}\n")
+            await languages["java"].grade(files, "class SolutionTest {}\n")
 
 
 class TestUidBlocks:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import dataclasses
 import errno
 import fcntl
 import importlib
@@ -113,6 +114,11 @@ class SandboxConfig:
     ro_binds: tuple[str, ...] = ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/java-17-openjdk")
     # Explicit hook for a later unsafe-dev mode; the production sandbox never sets it.
     use_seccomp: bool = True
+
+    def service_uid(self, slot: int) -> int:
+        """The uid of a slot's long-lived helper (Java's compile server): never a job's uid, so the
+        two share no process budget and no signals (the block holds 2 * slots uids)."""
+        return self.uid_base + self.slots + slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,7 +438,9 @@ class Sandbox:
             _libc.umount2(os.fsencode(path), _MNT_DETACH)
         path.rmdir()
 
-    def _bwrap_argv(self, spec: ExecSpec, workdir: Path, seccomp_fd: int | None, info_fd: int) -> list[str]:
+    def _bwrap_argv(
+        self, spec: ExecSpec, workdir: Path | None, seccomp_fd: int | None, info_fd: int
+    ) -> list[str]:
         lim = spec.limits
         argv = [
             self.config.bwrap, "--unshare-all", "--unshare-user", "--disable-userns",
@@ -446,9 +454,12 @@ class Sandbox:
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(16 << 20), "--tmpfs", "/dev/shm",
             "--size", str(lim.tmpfs_mib << 20), "--tmpfs", "/tmp",
-            "--bind", str(workdir), BOX,
-            "--ro-bind", str(self.harness_dir), HARNESS,
         ]  # fmt: skip
+        if workdir is None:
+            argv += ["--size", str(lim.tmpfs_mib << 20), "--tmpfs", BOX]
+        else:
+            argv += ["--bind", str(workdir), BOX]
+        argv += ["--ro-bind", str(self.harness_dir), HARNESS]
         for b in spec.binds:
             argv += ["--bind" if b.writable else "--ro-bind", str(b.source), b.dest]
         argv += [
@@ -463,61 +474,104 @@ class Sandbox:
         argv += ["--info-fd", str(info_fd), "--remount-ro", "/", "--", *spec.argv]
         return argv
 
+    def _launch(
+        self,
+        spec: ExecSpec,
+        *,
+        uid: int,
+        workdir: Path | None,
+        cg: Cgroup,
+        stdin: int,
+        owned: list[int],
+        cpu_limit: bool = True,
+    ) -> tuple[subprocess.Popen[bytes], int, int, bytes]:
+        """Start bwrap for `spec` as `uid` inside `cg`; returns (process, info fd, result-channel fd or
+        -1, channel key). Every fd the caller must close is appended to `owned`."""
+        seccomp_fd = _pipe_with(self._bpf) if self.config.use_seccomp else None
+        info_r, info_w = os.pipe()
+        owned += [info_r, info_w] + ([seccomp_fd] if seccomp_fd is not None else [])
+        child_fds = [info_w] + ([seccomp_fd] if seccomp_fd is not None else [])
+        key = b""
+        chan_r = -1
+        if spec.result_channel:
+            key = secrets.token_hex(16).encode()
+            chan_r, chan_w = os.pipe()
+            key_fd = _pipe_with(key + b"\n")
+            owned += [chan_r, chan_w, key_fd]
+            child_fds += [chan_w, key_fd]
+            env = (*spec.env, (RESULT_FD_ENV, str(chan_w)), (KEY_FD_ENV, str(key_fd)))
+            spec = dataclasses.replace(spec, env=env)
+        argv = self._bwrap_argv(spec, workdir, seccomp_fd, info_w)
+        rlimits = _rlimits(spec.limits, cpu=cpu_limit)
+
+        def preexec() -> None:  # runs between fork and exec: no imports, no logging
+            cg.join()
+            for res, val in rlimits:
+                resource.setrlimit(res, val)
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+
+        proc = subprocess.Popen(
+            argv,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if stdin != subprocess.PIPE else subprocess.DEVNULL,
+            env={"PATH": "/usr/bin:/bin"},  # P5: bwrap's init exposes its own environ
+            pass_fds=child_fds,
+            preexec_fn=preexec,  # noqa: PLW1509 - single-purpose, async-signal-safe calls only
+        )
+        for fd in child_fds:
+            os.close(fd)
+            owned.remove(fd)
+        return proc, info_r, chan_r, key
+
     def execute_sync(self, spec: ExecSpec, *, uid: int, workdir: Path) -> ExecResult:
         """Run one process tree to completion in a fresh bwrap (blocking; see Box.execute)."""
         assert self._cgroups is not None, "Sandbox.start() was not awaited"
-        lim = spec.limits
-        cg = self._cgroups.create(f"{uid}-{uuid.uuid4().hex[:12]}", lim)
+        cg = self._cgroups.create(f"{uid}-{uuid.uuid4().hex[:12]}", spec.limits)
         owned: list[int] = []
         try:
             stdin_fd = os.memfd_create("stdin")
             owned.append(stdin_fd)
             os.write(stdin_fd, spec.stdin)
             os.lseek(stdin_fd, 0, os.SEEK_SET)
-            seccomp_fd = _pipe_with(self._bpf) if self.config.use_seccomp else None
-            info_r, info_w = os.pipe()
-            owned += [info_r, info_w] + ([seccomp_fd] if seccomp_fd is not None else [])
-            child_fds = [info_w] + ([seccomp_fd] if seccomp_fd is not None else [])
-            env = list(spec.env)
-            key = b""
-            chan_r = -1
-            if spec.result_channel:
-                key = secrets.token_hex(16).encode()
-                chan_r, chan_w = os.pipe()
-                key_fd = _pipe_with(key + b"\n")
-                owned += [chan_r, chan_w, key_fd]
-                child_fds += [chan_w, key_fd]
-                env += [(RESULT_FD_ENV, str(chan_w)), (KEY_FD_ENV, str(key_fd))]
-                spec = ExecSpec(spec.argv, lim, spec.stdin, tuple(env), spec.binds, True)
-            argv = self._bwrap_argv(spec, workdir, seccomp_fd, info_w)
-            rlimits = _rlimits(lim)
-
-            def preexec() -> None:  # runs between fork and exec: no imports, no logging
-                cg.join()
-                for res, val in rlimits:
-                    resource.setrlimit(res, val)
-                os.setgroups([])
-                os.setresgid(uid, uid, uid)
-                os.setresuid(uid, uid, uid)
-
             started = time.monotonic()
-            proc = subprocess.Popen(
-                argv,
-                stdin=stdin_fd,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env={"PATH": "/usr/bin:/bin"},  # P5: bwrap's init exposes its own environ
-                pass_fds=child_fds,
-                preexec_fn=preexec,  # noqa: PLW1509 - single-purpose, async-signal-safe calls only
+            proc, info_r, chan_r, key = self._launch(
+                spec, uid=uid, workdir=workdir, cg=cg, stdin=stdin_fd, owned=owned
             )
-            for fd in child_fds + [stdin_fd]:
-                os.close(fd)
-                owned.remove(fd)
+            os.close(stdin_fd)
+            owned.remove(stdin_fd)
             return self._supervise(proc, cg, spec, started, info_r, chan_r, key)
         finally:
             for fd in owned:
                 os.close(fd)
             cg.remove()
+
+    def start_service_sync(self, spec: ExecSpec, *, uid: int) -> Service:
+        """Start a long-lived sandboxed process that answers requests on stdin/stdout (blocking).
+
+        Same isolation as an execution, but with an empty tmpfs for /box and no CPU rlimit: the
+        caller bounds each request's wall time and restarts the service when one overruns."""
+        assert self._cgroups is not None, "Sandbox.start() was not awaited"
+        cg = self._cgroups.create(f"{uid}-svc-{uuid.uuid4().hex[:12]}", spec.limits)
+        owned: list[int] = []
+        try:
+            proc, info_r, _, _ = self._launch(
+                spec, uid=uid, workdir=None, cg=cg, stdin=subprocess.PIPE, owned=owned, cpu_limit=False
+            )
+            init_pid = _child_pid(_read_until_eof(info_r, time.monotonic() + spec.limits.wall_ms / 1000))
+        except BaseException:
+            cg.remove()
+            raise
+        finally:
+            for fd in owned:
+                os.close(fd)
+        service = Service(proc, cg, init_pid)
+        if not init_pid:
+            service.close()
+            raise SandboxError("the sandboxed service did not start")
+        return service
 
     def _supervise(
         self,
@@ -568,7 +622,7 @@ class Sandbox:
         if verdict:
             if init_pid == 0 and info_r in live:
                 init_pid = _child_pid(_drain(info_r))
-            self._kill(proc, cg, init_pid)
+            _kill_tree(proc, cg, init_pid)
         proc.wait()
         wall_ms = int((time.monotonic() - started) * 1000)
         if init_pid == 0:
@@ -604,15 +658,15 @@ class Sandbox:
             records=records,
         )
 
-    @staticmethod
-    def _kill(proc: subprocess.Popen[bytes], cg: Cgroup, init_pid: int) -> None:
-        # Killing the pid-namespace init makes the kernel kill everything inside it at once;
-        # the cgroup sweep catches anything that raced, bwrap itself goes last.
-        if init_pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(init_pid, signal.SIGKILL)
-        cg.kill_all()
-        proc.kill()
+
+def _kill_tree(proc: subprocess.Popen[bytes], cg: Cgroup, init_pid: int) -> None:
+    # Killing the pid-namespace init makes the kernel kill everything inside it at once;
+    # the cgroup sweep catches anything that raced, bwrap itself goes last.
+    if init_pid:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(init_pid, signal.SIGKILL)
+    cg.kill_all()
+    proc.kill()
 
 
 def _child_pid(info: bytes) -> int:
@@ -620,6 +674,18 @@ def _child_pid(info: bytes) -> int:
         return int(json.loads(info or b"{}").get("child-pid", 0))
     except ValueError:
         return 0
+
+
+def _read_until_eof(fd: int, deadline: float, cap: int = 4096) -> bytes:
+    """What a pipe yields until its writer closes it (bwrap writes --info-fd in pieces)."""
+    data = b""
+    while len(data) < cap and (left := deadline - time.monotonic()) > 0:
+        if select.select([fd], [], [], left)[0]:
+            chunk = os.read(fd, cap)
+            if not chunk:
+                break
+            data += chunk
+    return data
 
 
 def _drain(fd: int) -> bytes:
@@ -645,10 +711,10 @@ def _reap(pid: int) -> None:
     log.error("sandbox init was not reaped", extra={"pid": pid})
 
 
-def _rlimits(lim: Limits) -> list[tuple[int, tuple[int, int]]]:
-    cpu = math.ceil(lim.cpu_s) + 1  # backstop only: the supervisor enforces cpu_s exactly
-    return [
-        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+def _rlimits(lim: Limits, *, cpu: bool = True) -> list[tuple[int, tuple[int, int]]]:
+    seconds = math.ceil(lim.cpu_s) + 1  # backstop only: the supervisor enforces cpu_s exactly
+    limits = [(resource.RLIMIT_CPU, (seconds, seconds + 1))] if cpu else []
+    return limits + [
         (resource.RLIMIT_FSIZE, (lim.file_size_bytes, lim.file_size_bytes)),
         (resource.RLIMIT_NOFILE, (lim.open_files, lim.open_files)),
         (resource.RLIMIT_CORE, (0, 0)),
@@ -656,6 +722,76 @@ def _rlimits(lim: Limits) -> list[tuple[int, tuple[int, int]]]:
         # P4: counted per uid (zombies included); pids.max is the real per-run limit.
         (resource.RLIMIT_NPROC, (4 * lim.pids, 4 * lim.pids)),
     ]
+
+
+class ServiceFailure(RuntimeError):
+    """A service died, overran its deadline or broke its protocol; it has been shut down."""
+
+
+class Service:
+    """A long-lived sandboxed process (Sandbox.start_service_sync), used by one job at a time.
+
+    It speaks a caller-defined byte protocol on its stdin and stdout; any failure shuts it down, and
+    the owner starts a new one."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], cg: Cgroup, init_pid: int) -> None:
+        assert proc.stdin is not None and proc.stdout is not None
+        self._proc = proc
+        self._stdin = proc.stdin
+        self._stdout = proc.stdout.fileno()
+        self._cg = cg
+        self._init_pid = init_pid
+        self._buf = bytearray()
+        self._oom = False
+        self.closed = False
+
+    def send(self, data: bytes) -> None:
+        try:
+            self._stdin.write(data)
+            self._stdin.flush()
+        except OSError as exc:
+            self.close()
+            raise ServiceFailure("the service stopped reading") from exc
+
+    def read_exact(self, size: int, deadline: float) -> bytes:
+        """Read exactly `size` bytes before the monotonic `deadline`."""
+        while len(self._buf) < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                raise ServiceFailure("the service did not answer in time")
+            ready, _, _ = select.select([self._stdout], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self._stdout, max(65536, size - len(self._buf)))
+            if not chunk:
+                self.close()
+                raise ServiceFailure("the service ended")
+            self._buf += chunk
+        data = bytes(self._buf[:size])
+        del self._buf[:size]
+        return data
+
+    def cpu_ns(self) -> int:
+        return self._cg.cpu_ns()
+
+    def oom_killed(self) -> bool:
+        """Whether the memory limit killed a process of the service (also after close)."""
+        return self._oom if self.closed else self._cg.oom_killed()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._oom = self._cg.oom_killed()
+        _kill_tree(self._proc, self._cg, self._init_pid)
+        self._proc.wait()
+        _reap(self._init_pid)
+        for stream in (self._proc.stdin, self._proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._cg.remove()
 
 
 class Box:

@@ -140,7 +140,7 @@ async def start_judge(settings: Settings) -> JudgeRuntime:
         log.warning("judge sandbox runs without its seccomp filter (ACELAB_SANDBOX=unsafe-dev)")
     uids: UidBlock | None = None
     try:
-        uids = claim_uid_block(slots=workers)
+        uids = claim_uid_block(slots=2 * workers)  # job uids, then service uids
     except (OSError, SandboxError) as exc:
         log.error("no sandbox uids free", extra={"why": str(exc)})
     config = SandboxConfig(
@@ -175,6 +175,8 @@ async def start_judge(settings: Settings) -> JudgeRuntime:
 async def stop_judge(runtime: JudgeRuntime) -> None:
     """Stop the pool (running jobs are cancelled; their sandboxes are torn down by their threads)."""
     await runtime.pool.stop()
+    for language in runtime.languages.values():
+        await language.stop()
     if runtime.uids is not None:
         runtime.uids.release()
 

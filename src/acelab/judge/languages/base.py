@@ -115,6 +115,9 @@ class Language:
         """Build the artefacts into `final` (languages that name a cache folder implement this)."""
         raise NotImplementedError
 
+    async def stop(self) -> None:
+        """Release what the language keeps running between jobs (Java's compile servers)."""
+
     # ---- flow --------------------------------------------------------------------------
     def _spec(
         self, argv: tuple[str, ...], limits: Limits, *, stdin: bytes = b"", result_channel: bool = False

@@ -1,14 +1,15 @@
 """Java 17 with JUnit 5 (codemm.md §10.4.1, §13.3); Debian's OpenJDK 17 and junit5 jars.
 
-Grading compiles the learner's files and the suite with one javac, then runs the suite's class in
-one JVM through harness/java (JUnit Platform Launcher API, keyed records on the result channel).
-sandbox-probe.md: the JVM cannot see the cgroup inside bwrap, so every JVM gets an explicit -Xmx
-(the learner sees OutOfMemoryError, reported as memory_limit); javac and the runner start from
-AppCDS archives built once into the cache root.
+Grading compiles the learner's files and the suite at once on the slot's warm compile server
+(javac_server.py), then runs the suite's class in one JVM through harness/java (JUnit Platform
+Launcher API, keyed records on the result channel). sandbox-probe.md: the JVM cannot see the cgroup
+inside bwrap, so every JVM gets an explicit -Xmx (the learner sees OutOfMemoryError, reported as
+memory_limit); the runner starts from an AppCDS archive built once into the cache root.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import logging
@@ -21,8 +22,20 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from acelab.judge.languages.base import CODEMM_TESTS, InvalidSubmission, InvalidSuite, Language
-from acelab.judge.limits import Limits
-from acelab.judge.sandbox import BOX, CACHE, HARNESS, HARNESS_SOURCE, Bind, ExecResult, ExecSpec, SandboxError
+from acelab.judge.languages.javac_server import CompileServers
+from acelab.judge.limits import JudgeLimits, Limits
+from acelab.judge.sandbox import (
+    BOX,
+    CACHE,
+    HARNESS,
+    HARNESS_SOURCE,
+    Bind,
+    Box,
+    ExecResult,
+    ExecSpec,
+    Sandbox,
+    SandboxError,
+)
 from acelab.judge.verdicts import GradeResult, RunResult, TestStatus, Verdict
 
 log = logging.getLogger(__name__)
@@ -46,8 +59,9 @@ RUNNER_CP = COMPILE_CP + tuple(
     f"{_JARS}/{j}.jar" for j in ("junit-jupiter-engine", "junit-platform-engine", "junit-platform-launcher")
 )
 RUNNER_MAIN = "acelab.harness.JavaRunner"
+COMPILE_SERVER_MAIN = "acelab.harness.CompileServer"
 # Flat under harness/java: pyproject ships judge/harness/*/* (javac needs no package dirs).
-RUNNER_SOURCE = "java/JavaRunner.java"
+HARNESS_SOURCES = ("java/JavaRunner.java", "java/CompileServer.java")
 # sandbox-probe.md §5: the best start-up combination; warnings go to stderr, never into stdout.
 JVM_FLAGS = (
     "-XX:TieredStopAtLevel=1",
@@ -70,6 +84,8 @@ _TEST = re.compile(
     r"@Test\b(?:\s*@\w+(?:\([^)]*\))?)*\s*(?:(?:public|protected|private|static|final)\s+)*void\s+(\w+)\s*\("
 )
 _OOM = "java.lang.OutOfMemoryError"
+# Top-level and nested classes of the default package: the only class files a compile may yield.
+_CLASS_FILE = re.compile(r"[A-Za-z_$][\w$]*")
 
 # Compiled once into the cache so the AppCDS archives hold the classes a real grade loads.
 _WARMUP = {
@@ -101,7 +117,8 @@ def _heap_mib(limits: Limits) -> int:
 
 
 def _cache_key() -> str:
-    parts = [(HARNESS_SOURCE / RUNNER_SOURCE).read_bytes().hex(), repr((JVM_FLAGS, JAVAC_FLAGS, _WARMUP))]
+    parts = [(HARNESS_SOURCE / src).read_bytes().hex() for src in HARNESS_SOURCES]
+    parts.append(repr((JVM_FLAGS, _WARMUP)))
     for path in (JAVA, JAVAC, f"{JDK}/lib/server/libjvm.so", f"{JDK}/lib/modules", *RUNNER_CP):
         real = os.path.realpath(path)
         st = os.stat(real)
@@ -120,6 +137,10 @@ class Java(Language):
         "public class Main {\n    public static void main(String[] args) throws Exception {\n"
         "        System.in.transferTo(System.out);\n    }\n}\n"
     )
+
+    def __init__(self, sandbox: Sandbox, limits: JudgeLimits) -> None:
+        super().__init__(sandbox, limits)
+        self.compilers = CompileServers(sandbox, self._compile_server_spec)
 
     @property
     def cache_name(self) -> str:
@@ -178,14 +199,42 @@ class Java(Language):
         cds = (f"-XX:SharedArchiveFile={archive}",) if archive else ()
         return (JAVA, f"-Xmx{_heap_mib(limits)}m", *JVM_FLAGS, *cds)
 
-    def compile_argv(self, files: Mapping[str, str], *, graded: bool) -> tuple[str, ...]:
-        archive = self._cached("javac.jsa")
-        jflags = (f"-J-Xmx{_heap_mib(self.limits.compile)}m", *(f"-J{f}" for f in JVM_FLAGS))
-        if archive:
-            jflags += (f"-J-XX:SharedArchiveFile={archive}",)
-        cp = ("-cp", ":".join(COMPILE_CP)) if graded else ("-cp", BOX)
-        sources = sorted(n for n in files if n.endswith(".java"))
-        return (JAVAC, *jflags, *JAVAC_FLAGS, *cp, "-d", BOX, *sources)
+    def _compile_server_spec(self) -> ExecSpec:
+        limits = self.limits.compile
+        argv = (
+            JAVA, f"-Xmx{_heap_mib(limits)}m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
+            "-Xlog:disable", "-cp", f"{CACHE}/{self.cache_name}/runner.jar", COMPILE_SERVER_MAIN,
+        )  # fmt: skip
+        return ExecSpec(argv=argv, limits=limits, env=self.env, binds=self.binds())
+
+    async def _compile(self, box: Box, files: Mapping[str, str], *, graded: bool) -> ExecResult:
+        sources = {n: t for n, t in sorted(files.items()) if n.endswith(".java")}
+        # Graded code sees the JUnit API; /run code sees nothing but its own sources (/box is empty
+        # in the server's sandbox).
+        options = (*JAVAC_FLAGS, "-cp", ":".join(COMPILE_CP) if graded else BOX)
+        out = await asyncio.to_thread(
+            self.compilers.compile_sync, box.slot, options, sources, self.limits.compile
+        )
+        diagnostics = out.diagnostics
+        ok = out.ok
+        if ok and not all(_CLASS_FILE.fullmatch(name) for name in out.classes):
+            ok, diagnostics = False, "error: only classes of the default package are allowed\n"
+        if ok:
+            box.write_files({f"{name}.class": data for name, data in out.classes.items()})
+        return ExecResult(
+            exit_code=0 if ok else 1,
+            signal=None,
+            timed_out=out.timed_out,
+            memory_exceeded=out.memory_exceeded,
+            output_truncated=False,
+            stdout=b"",
+            stderr=diagnostics.encode(),
+            wall_ms=out.wall_ms,
+            cpu_ms=out.cpu_ms,
+        )
+
+    async def stop(self) -> None:
+        await asyncio.to_thread(self.compilers.close)
 
     def run_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
         main = self._main_class(files)
@@ -237,7 +286,7 @@ class Java(Language):
                 out = (Bind(build, here, writable=True),)
                 compile_runner = (
                     JAVAC, *JAVAC_FLAGS, "-cp", ":".join(RUNNER_CP), "-d", f"{here}/classes",
-                    f"{HARNESS}/{RUNNER_SOURCE}",
+                    *(f"{HARNESS}/{src}" for src in HARNESS_SOURCES),
                 )  # fmt: skip
                 _check_build(await box.execute(ExecSpec(argv=compile_runner, limits=limits, binds=out)))
                 with zipfile.ZipFile(build / "runner.jar", "w") as jar:
@@ -246,24 +295,21 @@ class Java(Language):
                 shutil.rmtree(build / "classes")
                 box.write_files(_WARMUP)
                 sources = sorted(n for n in _WARMUP if n.endswith(".java"))
-                steps = (
-                    (
-                        JAVAC, f"-J-XX:ArchiveClassesAtExit={here}/javac.jsa", *JAVAC_FLAGS,
-                        "-cp", ":".join(COMPILE_CP), "-d", BOX, *sources,
-                    ),
-                    (
-                        JAVA, f"-XX:ArchiveClassesAtExit={here}/runner.jsa", "-Xmx256m",
-                        "--add-opens", "java.base/java.io=ALL-UNNAMED",
-                        "-cp", ":".join((f"{here}/runner.jar", *RUNNER_CP)),
-                        RUNNER_MAIN, BOX, f"{BOX}/{TEST_CLASS_FILE}",
-                    ),
+                compile_warmup = (
+                    JAVAC, *JAVAC_FLAGS, "-cp", ":".join(COMPILE_CP), "-d", BOX, *sources,
                 )  # fmt: skip
-                for argv, archive in zip(steps, ("javac.jsa", "runner.jsa"), strict=True):
-                    res = await box.execute(ExecSpec(argv=argv, limits=limits, binds=out))
-                    if not res.ok:
-                        # Only slower without it: the JVMs start from the default CDS archive.
-                        log.warning("Java AppCDS archive not built", extra={"archive": archive})
-                        (build / archive).unlink(missing_ok=True)
+                _check_build(await box.execute(ExecSpec(argv=compile_warmup, limits=limits, binds=out)))
+                dump_archive = (
+                    JAVA, f"-XX:ArchiveClassesAtExit={here}/runner.jsa", "-Xmx256m",
+                    "--add-opens", "java.base/java.io=ALL-UNNAMED",
+                    "-cp", ":".join((f"{here}/runner.jar", *RUNNER_CP)),
+                    RUNNER_MAIN, BOX, f"{BOX}/{TEST_CLASS_FILE}",
+                )  # fmt: skip
+                res = await box.execute(ExecSpec(argv=dump_archive, limits=limits, binds=out))
+                if not res.ok:
+                    # Only slower without it: the runner starts from the default CDS archive.
+                    log.warning("Java AppCDS archive not built", extra={"archive": "runner.jsa"})
+                    (build / "runner.jsa").unlink(missing_ok=True)
             # Built by the slot uid; the cache itself belongs to the service.
             for path in (build, *build.iterdir()):
                 os.chown(path, 0, 0)
