@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     judge_workers: int | None = Field(
         None, ge=1, validation_alias=_env("ACELAB_JUDGE_WORKERS", "judge_workers")
     )
+    # Build the compiled caches and start Java's compile servers at start-up, in the background, so
+    # the first learner does not wait for them.
+    judge_prewarm: bool = Field(True, validation_alias=_env("ACELAB_JUDGE_PREWARM", "judge_prewarm"))
     # Jobs that may wait for a worker; beyond that /run and /submit answer 503 with Retry-After.
     judge_queue_size: int = Field(
         64, ge=0, validation_alias=_env("ACELAB_JUDGE_QUEUE_SIZE", "judge_queue_size")

@@ -7,13 +7,15 @@ before, the submission row is written in its own short unit of work after.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
 import re
 import stat
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -86,6 +88,8 @@ class JudgeRuntime:
     # "ok", or "unavailable: <why>" when the sandbox could not be built (computed once at start-up).
     status: str
     uids: UidBlock | None = None
+    # The start-up warming (Language.warm) while it runs in the background.
+    warming: asyncio.Task[None] | None = None
 
     @property
     def available(self) -> bool:
@@ -169,11 +173,26 @@ async def start_judge(settings: Settings) -> JudgeRuntime:
     if status != "ok":
         log.error("the judge sandbox cannot be built; /run and /submit answer 503", extra={"why": status})
     languages = {key: cls(sandbox, limits[key]) for key, cls in LANGUAGES.items()}
-    return JudgeRuntime(pool=pool, sandbox=sandbox, languages=languages, status=status, uids=uids)
+    runtime = JudgeRuntime(pool=pool, sandbox=sandbox, languages=languages, status=status, uids=uids)
+    if settings.judge_prewarm and runtime.available:
+        runtime.warming = asyncio.create_task(_warm(languages.values()))
+    return runtime
+
+
+async def _warm(languages: Iterable[Language]) -> None:
+    for language in languages:
+        try:
+            await language.warm()
+        except (OSError, SandboxError) as exc:  # the first job retries, and reports it
+            log.warning("judge warm-up failed", extra={"language": language.key, "why": str(exc)})
 
 
 async def stop_judge(runtime: JudgeRuntime) -> None:
     """Stop the pool (running jobs are cancelled; their sandboxes are torn down by their threads)."""
+    if runtime.warming is not None:
+        runtime.warming.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runtime.warming
     await runtime.pool.stop()
     for language in runtime.languages.values():
         await language.stop()
@@ -300,9 +319,6 @@ def validate_run(run_in: RunIn) -> RunJob | RunRead:
     _utf8("stdin", stdin)
     for name, content in files.items():
         _utf8(f'File "{name}"', content)
-    if language == "java" and main_class and f"{main_class}.java" in files:
-        # The named class's file is looked at first for main().
-        files = {f"{main_class}.java": files[f"{main_class}.java"], **files}
     return RunJob(language=language, files=files, stdin=stdin, main_class=main_class)
 
 
@@ -392,13 +408,16 @@ async def run_code(runtime: JudgeRuntime, *, run_in: RunIn) -> RunRead:
         return job
     lang = _language(runtime, job.language)
     try:
-        lang.check_files(job.files, graded=False)
+        lang.check_files(job.files, graded=False, main_class=job.main_class)
     except InvalidSubmission as exc:
         if job.language == "java" and "entrypoint" in str(exc):
             return RunRead(stdout="", stderr=NO_JAVA_ENTRYPOINT)
         raise errors.SubmissionRefused(str(exc)) from exc
     result, clock_marks = await _in_pool(
-        runtime, lambda: lang.run(job.files, job.stdin), failure=errors.RunFailed, language=job.language
+        runtime,
+        lambda: lang.run(job.files, job.stdin, job.main_class),
+        failure=errors.RunFailed,
+        language=job.language,
     )
     compile_error = result.verdict is Verdict.COMPILE_ERROR
     return RunRead(

@@ -11,6 +11,7 @@ from acelab.app import create_app
 from acelab.config import Settings
 
 RUN = {"language": "python", "code": "print(1)\n"}
+JAVA_HELLO = 'public class Main { public static void main(String[] a) { System.out.println("hi"); } }\n'
 SUBMIT = {"language": "python", "code": "def solve(x):\n    return x\n", "testSuite": "x"}
 
 
@@ -59,6 +60,20 @@ class TestQueueFull:
             bodies = [{"language": "python", "code": f"print({i})\n"} for i in range(4)]
             replies = await asyncio.gather(*(client.post("/run", json=b) for b in bodies))
             assert [r.json()["stdout"] for r in replies] == [f"{i}\n" for i in range(4)]
+
+
+class TestPrewarm:
+    async def test_start_up_warms_every_slot_and_a_java_job_uses_the_warm_compiler(self, settings):
+        warm = settings.model_copy(update={"judge_prewarm": True})
+        async with serve(warm) as (client, app):
+            runtime = app.state.judge
+            await runtime.warming
+            java = runtime.languages["java"]
+            assert sorted(java.compilers.running_slots()) == [0, 1]
+            r = await client.post("/run", json={"language": "java", "code": JAVA_HELLO})
+            assert r.json()["stdout"] == "hi\n"
+            assert sorted(java.compilers.running_slots()) == [0, 1]  # no new server was needed
+        assert java.compilers.running_slots() == []  # shut down with the app
 
 
 class TestSandboxUnavailable:

@@ -210,3 +210,21 @@ class TestRunJava:
         r = await client.post("/run", json={"language": "java", "code": JAVA_MAIN})
         body = r.json()
         assert body["stdout"] == "hi\n" and body["exitCode"] == 0 and body["verdict"] == "accepted"
+
+    async def test_main_class_runs_the_named_class_wherever_it_is_declared(self, client):
+        first = 'public class Main { public static void main(String[] a) { System.out.println("main"); } }\n'
+        helper = (
+            "public class Tools {}\n"
+            'class Other {\n    public static void main(String[] a) { System.out.println("other"); }\n}\n'
+        )
+        files = {"Main.java": first, "Tools.java": helper}
+        r = await client.post("/run", json={"language": "java", "files": files, "mainClass": "Other"})
+        assert r.json()["stdout"] == "other\n"
+        r = await client.post("/run", json={"language": "java", "files": files})
+        assert r.json()["stdout"] == "main\n"
+
+    async def test_main_class_without_main_is_a_runtime_error_not_a_refusal(self, client):
+        files = {"Main.java": "public class Main { static int x; }\n"}
+        r = await client.post("/run", json={"language": "java", "files": files, "mainClass": "Main"})
+        body = r.json()
+        assert body["verdict"] == "runtime_error" and "main method" in body["stderr"].lower()

@@ -61,8 +61,8 @@ class Language:
         self.limits = limits
 
     # ---- hooks -------------------------------------------------------------------------
-    def check_files(self, files: Mapping[str, str], *, graded: bool) -> None:
-        """Raise InvalidSubmission for files this language refuses."""
+    def check_files(self, files: Mapping[str, str], *, graded: bool, main_class: str | None = None) -> None:
+        """Raise InvalidSubmission for files this language refuses (`main_class`: /run's Java entry)."""
         if not files:
             raise InvalidSubmission("no files")
         for name in files:
@@ -84,7 +84,7 @@ class Language:
     def compile_argv(self, files: Mapping[str, str], *, graded: bool) -> tuple[str, ...] | None:
         return None
 
-    def run_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
+    def run_argv(self, files: Mapping[str, str], main_class: str | None = None) -> tuple[str, ...]:
         raise NotImplementedError
 
     def grade_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
@@ -115,6 +115,10 @@ class Language:
         """Build the artefacts into `final` (languages that name a cache folder implement this)."""
         raise NotImplementedError
 
+    async def warm(self) -> None:
+        """Get ready for the first job: build the cached artefacts (Java also starts its compilers)."""
+        await self.ensure_cache()
+
     async def stop(self) -> None:
         """Release what the language keeps running between jobs (Java's compile servers)."""
 
@@ -137,11 +141,14 @@ class Language:
             return None
         return await box.execute(self._spec(argv, self.limits.compile))
 
-    async def run(self, files: Mapping[str, str], stdin: str = "") -> RunResult:
+    async def run(
+        self, files: Mapping[str, str], stdin: str = "", main_class: str | None = None
+    ) -> RunResult:
         """Compile and run learner code with stdin (/run semantics)."""
         if not self.supports_run:
             raise InvalidSubmission(f"language {self.key} does not support /run")
-        self.check_files(files, graded=False)
+        self.check_files(files, graded=False, main_class=main_class)
+        argv = self.run_argv(files, main_class)
         await self.ensure_cache()
         async with self.sandbox.box(self.limits.workdir_mib) as box:
             box.write_files(files)
@@ -156,7 +163,7 @@ class Language:
                     wall_ms=compiled.wall_ms,
                     cpu_ms=compiled.cpu_ms,
                 )
-            res = await box.execute(self._spec(self.run_argv(files), self.limits.run, stdin=stdin.encode()))
+            res = await box.execute(self._spec(argv, self.limits.run, stdin=stdin.encode()))
         return RunResult(
             verdict=_limit_verdict(res)
             or (Verdict.ACCEPTED if res.exit_code == 0 else Verdict.RUNTIME_ERROR),

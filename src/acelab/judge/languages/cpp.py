@@ -42,7 +42,7 @@ class Cpp(Language):
     def cache_name(self) -> str:
         return f"cpp-{_cache_key()}"
 
-    def check_files(self, files: Mapping[str, str], *, graded: bool) -> None:
+    def check_files(self, files: Mapping[str, str], *, graded: bool, main_class: str | None = None) -> None:
         super().check_files(files, graded=graded)
         extra = [n for n in files if n.endswith(".cpp") and n != self.solution_name]
         if graded and extra:
@@ -77,7 +77,7 @@ class Cpp(Language):
         sources = sorted(n for n in files if n.endswith(".cpp"))
         return ("g++", *FLAGS, *self._pch_flags(files), "-o", "a.out", *sources)
 
-    def run_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
+    def run_argv(self, files: Mapping[str, str], main_class: str | None = None) -> tuple[str, ...]:
         return ("./a.out",)
 
     def grade_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:

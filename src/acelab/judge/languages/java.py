@@ -153,7 +153,7 @@ class Java(Language):
         return None
 
     # ---- files ---------------------------------------------------------------------------
-    def check_files(self, files: Mapping[str, str], *, graded: bool) -> None:
+    def check_files(self, files: Mapping[str, str], *, graded: bool, main_class: str | None = None) -> None:
         if not files:
             raise InvalidSubmission("no files")
         for name, text in files.items():
@@ -169,7 +169,7 @@ class Java(Language):
             taken = [n for n in files if n.removesuffix(".java").endswith("Test")]
             if taken:
                 raise InvalidSubmission(f"file name not allowed: {', '.join(taken)}")
-        elif self._main_class(files) is None:
+        elif main_class is None and self._main_class(files) is None:
             raise InvalidSubmission("no runnable Java entrypoint found (public static void main)")
 
     def _main_class(self, files: Mapping[str, str]) -> str | None:
@@ -233,11 +233,23 @@ class Java(Language):
             cpu_ms=out.cpu_ms,
         )
 
+    async def warm(self) -> None:
+        await self.ensure_cache()
+        sources = {n: t for n, t in _WARMUP.items() if n.endswith(".java")}
+
+        async def warm_one_slot() -> None:
+            async with self.sandbox.box(self.limits.workdir_mib) as box:
+                await self._compile(box, sources, graded=True)
+
+        # Each call holds a different slot while it compiles, so every slot's server starts.
+        await asyncio.gather(*(warm_one_slot() for _ in range(self.sandbox.config.slots)))
+
     async def stop(self) -> None:
         await asyncio.to_thread(self.compilers.close)
 
-    def run_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
-        main = self._main_class(files)
+    def run_argv(self, files: Mapping[str, str], main_class: str | None = None) -> tuple[str, ...]:
+        # codemm.md §13.3: a given mainClass is run as named (the JVM reports a missing main()).
+        main = main_class or self._main_class(files)
         assert main is not None, "check_files guarantees an entry point"
         return (*self._jvm(self.limits.run, None), "-cp", BOX, main)
 
@@ -255,8 +267,10 @@ class Java(Language):
         return (Bind(self.sandbox.config.cache_root, CACHE),)
 
     # ---- OutOfMemoryError is the JVM's memory limit ---------------------------------------
-    async def run(self, files: Mapping[str, str], stdin: str = "") -> RunResult:
-        res = await super().run(files, stdin)
+    async def run(
+        self, files: Mapping[str, str], stdin: str = "", main_class: str | None = None
+    ) -> RunResult:
+        res = await super().run(files, stdin, main_class)
         if res.verdict is Verdict.RUNTIME_ERROR and _OOM in res.stderr:
             return dataclasses.replace(res, verdict=Verdict.MEMORY_LIMIT)
         return res

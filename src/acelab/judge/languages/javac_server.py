@@ -140,6 +140,11 @@ class CompileServers:
             return Compiled(False, {}, diagnostics, wall_ms, cpu_ms, timed_out=True)
         return Compiled(ok, classes, diagnostics, wall_ms, cpu_ms)
 
+    def running_slots(self) -> list[int]:
+        """Slots whose server is up (for health and tests)."""
+        with self._guard:
+            return [slot for slot, (service, _) in self._servers.items() if not service.closed]
+
     def close(self) -> None:
         with self._guard:
             servers, self._servers = list(self._servers.values()), {}

@@ -30,7 +30,7 @@ class Python(Language):
     self_test = "import sys\nsys.stdout.write(sys.stdin.read())\n"
     env = (("PYTHONDONTWRITEBYTECODE", "1"), ("PYTHONHASHSEED", "0"), ("PYTHONUNBUFFERED", "1"))
 
-    def check_files(self, files: Mapping[str, str], *, graded: bool) -> None:
+    def check_files(self, files: Mapping[str, str], *, graded: bool, main_class: str | None = None) -> None:
         super().check_files(files, graded=graded)
         if graded:
             for name in files:
@@ -41,7 +41,7 @@ class Python(Language):
     def suite_tests(self, suite: str) -> set[str]:
         return set(re.findall(r"^def (test_\w+)\(", suite, re.MULTILINE))
 
-    def run_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
+    def run_argv(self, files: Mapping[str, str], main_class: str | None = None) -> tuple[str, ...]:
         return (PYTHON, "-B", "-s", self.run_entry)
 
     def grade_argv(self, files: Mapping[str, str]) -> tuple[str, ...]:
