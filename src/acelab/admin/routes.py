@@ -1,10 +1,13 @@
-"""Admin routes for users, their auth sessions, session limits and session groups (ace.md §11.7-11.10)."""
+"""Admin routes: the dashboard, users, their auth sessions, session limits and session groups
+(ace.md §11.1, §11.7-11.10)."""
 
 from typing import Annotated
 
 from fastapi import Query
 
+from acelab.admin import dashboard as admin_dashboard
 from acelab.admin import service as admin_service
+from acelab.admin.schemas import DashboardRead
 from acelab.db.session import DbSession
 from acelab.http.auth import AdminPrincipal, Identity
 from acelab.http.errors import ace_router
@@ -205,3 +208,9 @@ async def list_user_groups(user_id: str, admin: AdminPrincipal, session: DbSessi
     """List the session groups a user belongs to."""
     groups = await identity_limits.list_groups(session, user_id=user_id)
     return GroupList(items=[GroupRead.model_validate(g) for g in groups])
+
+
+@router.get("/dashboard", response_model=DashboardRead, tags=["admin: dashboard"])
+async def get_dashboard(admin: AdminPrincipal, session: DbSession) -> DashboardRead:
+    """Count users, question bank content and exam sessions (lifetime totals)."""
+    return DashboardRead.model_validate(await admin_dashboard.compute_stats(session))

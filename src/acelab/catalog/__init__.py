@@ -1,0 +1,1 @@
+"""Exam packages, tiers and enrollments (ace.md §5)."""
