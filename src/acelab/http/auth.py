@@ -105,6 +105,24 @@ class InstructorOrAdminAuth:
         return principal
 
 
+class AnyPortalAuth:
+    """Any ACE portal whose token matches its role; Codemm tokens are refused like on every portal route.
+
+    ace.md §16.3 C2: the read-only reference lists were student-only, yet the instructor and admin
+    template pages call them.
+    """
+
+    portals = frozenset({"student", "instructor", "admin"})
+
+    async def __call__(
+        self, request: Request, session: DbSession, ctx: Identity, _: Credentials
+    ) -> Principal:
+        claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
+        if claims.role not in self.portals or claims.role not in claims.audiences:
+            raise errors.WrongPortal()
+        return await identity_service.authenticate(session, ctx, claims=claims)
+
+
 class AnyAuth:
     """Any of our tokens, whatever its portal: Codemm routes and the shared `/auth/me`."""
 
@@ -126,5 +144,6 @@ class AnyAuth:
 StudentPrincipal = Annotated[Principal, Depends(PortalAuth("student"))]
 AdminPrincipal = Annotated[Principal, Depends(PortalAuth("admin"))]
 InstructorOrAdmin = Annotated[Principal, Depends(InstructorOrAdminAuth())]
+AnyPortalPrincipal = Annotated[Principal, Depends(AnyPortalAuth())]
 AnyPrincipal = Annotated[Principal, Depends(AnyAuth())]
 MaybePrincipal = Annotated[Principal | None, Depends(AnyAuth(required=False))]

@@ -1,0 +1,1 @@
+"""Question bank: banks, topics, difficulties, questions with choices, and the review workflow."""
