@@ -30,20 +30,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _fresh_pg_database(name: str) -> str:
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", PG_ADMIN_URL, "-qc", sql], check=True, capture_output=True)
+def pg_database_url(name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
+def _fresh_pg_database(name: str) -> str:
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", PG_ADMIN_URL, "-qc", sql], check=True, capture_output=True)
+    return pg_database_url(name)
+
+
 @contextmanager
-def serve(database: str, *, workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `acelab serve` on a fresh database ("sqlite" or "postgresql"); yield its base URL."""
+def serve(
+    database: str,
+    *,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+    pg_database: str = "acelab_bench",
+) -> Iterator[str]:
+    """Run `acelab serve` on a fresh database ("sqlite" or "postgresql", named `pg_database`, so
+    benchmarks run side by side do not drop each other's); yield its base URL."""
     data_dir = Path(tempfile.mkdtemp(prefix="acelab-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACELAB_")}
     env.update(ACELAB_DATA_DIR=str(data_dir), **(extra_env or {}))
     if database == "postgresql":
-        env["ACELAB_DATABASE_URL"] = _fresh_pg_database("acelab_bench")
+        env["ACELAB_DATABASE_URL"] = _fresh_pg_database(pg_database)
     port = free_port()
     server = subprocess.Popen(
         [*ACELAB, "serve", "--port", str(port), "--workers", str(workers)],

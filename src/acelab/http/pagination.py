@@ -14,13 +14,19 @@ MAX_LIMIT = 100
 T = TypeVar("T")
 
 
+# Go's strconv.Atoi fails outside int64, so such a value is "not an integer" (ace.md §1.7); it
+# would also overflow the database's OFFSET.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
 def _as_int(raw: str | None) -> int | None:
     if raw is None:
         return None
     try:
-        return int(raw.strip())
+        value = int(raw.strip())
     except ValueError:
         return None
+    return value if INT64_MIN <= value <= INT64_MAX else None
 
 
 async def page_params(

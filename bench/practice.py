@@ -1,0 +1,326 @@
+"""bench/practice.py: `acelab serve --workers 2` on PostgreSQL, 32 concurrent simulated students.
+
+Seeds an exam package whose bank holds 5,000 published questions and a published template, registers
+and enrolls the students, then each student practises for `--seconds`: start a session from the
+template (POST /practice-sessions), answer every question in order (POST /practice-sessions/:id/answers),
+start the next. The question order is read from the database (the web app would GET the session
+between answers; this measures the answer route alone). A last row shows the creation latency of a
+single client without the practice load. The title gives the load average: the machine is shared.
+Usage: .venv/bin/python bench/practice.py [--seconds 15] [--questions 5000] [--per-session 20]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import asyncpg
+from sqlalchemy import insert
+
+from acelab.catalog.models import ExamPackage, Tier
+from acelab.db.engine import create_database
+from acelab.db.ids import new_id
+from acelab.db.session import unit_of_work
+from acelab.identity.models import User
+from acelab.practice.models import PracticeTemplate
+from acelab.questions.models import PUBLISHED, Choice, CorrectChoice, Question, QuestionBank
+from harness import KeepAliveClient, dumps, percentile, pg_database_url, print_table, serve
+
+CLIENTS = 32
+PASSWORD = "bench-password-1"
+PG_DATABASE = "acelab_bench_practice"
+TARGET_ANSWERS_PER_S = 800
+TARGET_ANSWER_P99_MS = 50
+TARGET_CREATE_P99_MS = 100
+
+
+async def seed(url: str, *, questions: int, per_session: int) -> tuple[str, str, dict[str, tuple[str, str]]]:
+    """Store a package, its default tier, a bank of published questions and a template.
+
+    Returns (package id, template id, question id -> (a right choice id, a wrong one))."""
+    db = create_database(url.replace("postgresql://", "postgresql+asyncpg://", 1))
+    now = datetime.now(UTC)
+    author = User(
+        id=new_id("usr"),
+        email=f"author{time.time_ns()}@example.com",
+        password_hash="-",
+        role="instructor",
+        created_at=now,
+        updated_at=now,
+    )
+    package = ExamPackage(
+        id=str(uuid.uuid4()),
+        code="bench",
+        name="Bench",
+        modules=[],
+        highlights=[],
+        module_sections=[],
+        is_hidden=False,
+        created_at=now,
+        updated_at=now,
+    )
+    tier = Tier(
+        id=str(uuid.uuid4()),
+        exam_package_id=package.id,
+        code="default",
+        name="Default",
+        sort_order=0,
+        is_default=True,
+        is_active=True,
+        policy={},
+        created_at=now,
+        updated_at=now,
+    )
+    bank_id = new_id("pkg")
+    question_rows, choice_rows, correct_rows, choices = [], [], [], {}
+    for n in range(questions):
+        question_id = new_id("qst")
+        question_rows.append(
+            {
+                "id": question_id,
+                "question_bank_id": bank_id,
+                "difficulty_id": "easy",
+                "prompt": f"Bench question {n}: which of the four options below is the right one?",
+                "explanation_text": f"Option A is right for question {n}; the others are distractors.",
+                "review_note": "",
+                "status": PUBLISHED,
+                "created_by_user_id": author.id,
+                "updated_by_user_id": author.id,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        ids = [new_id("ch") for _ in range(4)]
+        choice_rows += [
+            {"id": choice_id, "question_id": question_id, "order_index": i, "text": f"Option {'ABCD'[i]}"}
+            for i, choice_id in enumerate(ids)
+        ]
+        correct_rows.append({"question_id": question_id, "choice_id": ids[0]})
+        choices[question_id] = (ids[0], ids[1])
+    template_id = str(uuid.uuid4())
+    try:
+        async with unit_of_work(db, write=True) as session:
+            session.add_all([author, package])
+            await session.flush()
+            session.add(tier)
+            session.add(
+                QuestionBank(
+                    id=bank_id,
+                    name="Bench bank",
+                    exam_package_id=package.id,
+                    created_by_user_id=author.id,
+                    is_hidden=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            await session.flush()
+            await session.execute(insert(Question), question_rows)
+            await session.execute(insert(Choice), choice_rows)
+            await session.execute(insert(CorrectChoice), correct_rows)
+            session.add(
+                PracticeTemplate(
+                    id=template_id,
+                    exam_package_id=package.id,
+                    name="Bench drill",
+                    section="Reading",
+                    is_timed=False,
+                    target_count=per_session,
+                    sort_order=0,
+                    is_published=True,
+                    created_by_user_id=author.id,
+                    updated_by_user_id=author.id,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    finally:
+        await db.dispose()
+    return package.id, template_id, choices
+
+
+def cookies_of(headers: list[tuple[str, str]]) -> dict[str, str]:
+    jar = {}
+    for name, value in headers:
+        if name == "set-cookie":
+            key, _, rest = value.partition("=")
+            jar[key] = rest.split(";", 1)[0]
+    return jar
+
+
+class Student:
+    """One browser: its cookies, the CSRF header, and a keep-alive connection."""
+
+    def __init__(self, base: str, jar: dict[str, str]) -> None:
+        url = urlsplit(base)
+        self.client = KeepAliveClient(url.hostname or "127.0.0.1", url.port or 80)
+        self.headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+            "X-CSRF-Token": jar["ace_csrf"],
+            "Content-Type": "application/json",
+        }
+
+    async def post(self, path: str, body: object) -> tuple[int, bytes, float]:
+        started = time.perf_counter()
+        status, _, reply = await self.client.request("POST", path, self.headers, dumps(body))
+        return status, reply, (time.perf_counter() - started) * 1000
+
+
+async def enroll_students(base: str, package_id: str, count: int) -> list[Student]:
+    url = urlsplit(base)
+    client = KeepAliveClient(url.hostname or "127.0.0.1", url.port or 80)
+    students = []
+    stamp = time.time_ns()
+    for i in range(count):
+        body = dumps({"email": f"practice{stamp}-{i}@example.com", "password": PASSWORD})
+        status, headers, _ = await client.request(
+            "POST", "/student/auth/register", {"Content-Type": "application/json"}, body
+        )
+        assert status == 200, status
+        student = Student(base, cookies_of(headers))
+        status, reply, _ = await student.post("/student/enrollments", {"examPackageId": package_id})
+        assert status == 200, reply
+        students.append(student)
+    await client.close()
+    return students
+
+
+@dataclass
+class PracticeRun:
+    seconds: float = 0.0
+    answers: list[float] = field(default_factory=list)  # latencies, ms
+    creations: list[float] = field(default_factory=list)
+    answer_errors: int = 0
+    creation_errors: int = 0
+
+
+async def practise(
+    students: list[Student],
+    *,
+    dsn: str,
+    template_id: str,
+    choices: dict[str, tuple[str, str]],
+    seconds: float,
+) -> PracticeRun:
+    """Every student starts sessions and answers them in order until the time is up."""
+    run = PracticeRun()
+    pool = await asyncpg.create_pool(dsn, min_size=2, max_size=4)
+    deadline = time.perf_counter() + seconds
+
+    async def one(student: Student) -> None:
+        while time.perf_counter() < deadline:
+            status, reply, elapsed = await student.post("/practice-sessions", {"templateId": template_id})
+            run.creations.append(elapsed)
+            if status != 200:
+                run.creation_errors += 1
+                continue
+            session_id = json.loads(reply)["sessionId"]
+            order = json.loads(
+                await pool.fetchval("SELECT question_order FROM practice_sessions WHERE id = $1", session_id)
+            )
+            for question_id in order:
+                if time.perf_counter() >= deadline:
+                    return
+                # Three answers in four are right, so both branches of the verdict run.
+                right, wrong = choices[question_id]
+                choice_id = right if random.random() < 0.75 else wrong
+                status, _, elapsed = await student.post(
+                    f"/practice-sessions/{session_id}/answers",
+                    {"questionId": question_id, "choiceId": choice_id, "ts": None},
+                )
+                run.answers.append(elapsed)
+                run.answer_errors += status != 200
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(student) for student in students))
+    run.seconds = time.perf_counter() - started
+    await pool.close()
+    return run
+
+
+async def create_alone(student: Student, template_id: str, rounds: int) -> list[float]:
+    latencies = []
+    for _ in range(rounds):
+        status, reply, elapsed = await student.post("/practice-sessions", {"templateId": template_id})
+        assert status == 200, reply
+        latencies.append(elapsed)
+    return latencies
+
+
+async def run(base: str, args: argparse.Namespace) -> None:
+    # What the machine's other users load it with (the bench's own load comes after).
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    dsn = pg_database_url(PG_DATABASE)
+    package_id, template_id, choices = await seed(dsn, questions=args.questions, per_session=args.per_session)
+    # A bank is not bulk-loaded seconds before students arrive: give the planner the statistics
+    # autovacuum would have gathered by then (without them it picks a nested loop for the pick).
+    connection = await asyncpg.connect(dsn)
+    await connection.execute("VACUUM ANALYZE")
+    await connection.close()
+    students = await enroll_students(base, package_id, CLIENTS)
+    await practise(students, dsn=dsn, template_id=template_id, choices=choices, seconds=2)  # warm-up
+    result = await practise(students, dsn=dsn, template_id=template_id, choices=choices, seconds=args.seconds)
+    alone = await create_alone(students[0], template_id, args.create_rounds)
+    for student in students:
+        await student.client.close()
+
+    answers, creations = result.answers, result.creations
+    rows = [
+        [
+            "POST /practice-sessions/:id/answers",
+            f"{len(answers):,}",
+            f"{len(answers) / result.seconds:,.0f}",
+            f"{percentile(answers, 50):.1f}",
+            f"{percentile(answers, 99):.1f}",
+            str(result.answer_errors),
+            f">= {TARGET_ANSWERS_PER_S}/s, p99 < {TARGET_ANSWER_P99_MS} ms",
+        ],
+        [
+            "POST /practice-sessions (during practice)",
+            f"{len(creations):,}",
+            f"{len(creations) / result.seconds:,.0f}",
+            f"{percentile(creations, 50):.1f}",
+            f"{percentile(creations, 99):.1f}",
+            str(result.creation_errors),
+            f"p99 < {TARGET_CREATE_P99_MS} ms",
+        ],
+        [
+            "POST /practice-sessions (1 client alone)",
+            str(len(alone)),
+            "",
+            f"{percentile(alone, 50):.1f}",
+            f"{percentile(alone, 99):.1f}",
+            "0",
+            "",
+        ],
+    ]
+    print_table(
+        f"practice benchmark: acelab serve --workers 2, PostgreSQL, {CLIENTS} concurrent students, "
+        f"{args.questions:,}-question bank, {args.per_session} questions per session, {args.seconds} s "
+        f"(load average before the run: {load}, {os.cpu_count()} cores)",
+        ["request", "requests", "req/s", "p50 ms", "p99 ms", "errors", "target"],
+        rows,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--questions", type=int, default=5000)
+    parser.add_argument("--per-session", type=int, default=20)
+    parser.add_argument("--create-rounds", type=int, default=100)
+    args = parser.parse_args()
+    with serve("postgresql", workers=2, pg_database=PG_DATABASE) as base:
+        asyncio.run(run(base, args))
+
+
+if __name__ == "__main__":
+    main()
