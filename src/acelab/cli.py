@@ -1,4 +1,4 @@
-"""`acelab serve | migrate | user create | user set-password`."""
+"""`acelab serve | migrate | user create | user set-password | seed demo`."""
 
 import argparse
 import asyncio
@@ -9,6 +9,7 @@ from acelab.config import Settings
 from acelab.db import migrate as db_migrate
 from acelab.db.engine import create_database
 from acelab.db.session import unit_of_work
+from acelab.demo import seed as demo_seed
 from acelab.errors import AppError
 from acelab.identity import service as identity_service
 from acelab.identity.context import IdentityContext
@@ -57,6 +58,38 @@ async def _set_password(settings: Settings, *, email: str, password: str) -> Non
         await db.dispose()
 
 
+async def _seed_demo(
+    settings: Settings, *, emails: dict[str, str], password: str | None
+) -> demo_seed.SeedReport:
+    await _prepare(settings)
+    db = create_database(settings.sqlalchemy_url)
+    try:
+        return await demo_seed.seed_demo(
+            db, IdentityContext.from_settings(settings), emails=emails, password=password
+        )
+    finally:
+        await db.dispose()
+
+
+def _print_seed_report(report: demo_seed.SeedReport) -> None:
+    print("demo accounts (each logs in at /<role>/auth/login):")
+    for account in report.accounts:
+        secret = "exists, password unchanged" if account.password is None else f"password: {account.password}"
+        print(f"  {account.role:<10}  {account.email:<30}  {secret}")
+    package = f"demo package {report.package_name!r} ({report.package_id})"
+    if any(report.created.values()):
+        made = ", ".join(
+            f"{count} {what if count > 1 else what.removesuffix('s')}"
+            for what, count in report.created.items()
+            if count
+        )
+        print(f"{package}: created {made}")
+    else:
+        print(f"{package}: already complete")
+    if not report.changed:
+        print("the demo was already seeded; nothing changed")
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -95,6 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
     set_password = user.add_parser("set-password", help="set a user's password (ends their sessions)")
     set_password.add_argument("--email", required=True)
     set_password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    seed = commands.add_parser("seed", help="add sample content").add_subparsers(
+        dest="seed_command", required=True
+    )
+    demo = seed.add_parser("demo", help="create the demo accounts and exam package (idempotent)")
+    for role, email in demo_seed.DEFAULT_EMAILS.items():
+        demo.add_argument(f"--{role}-email", default=email, help=f"default: {email}")
+    demo.add_argument(
+        "--password", help="password of the accounts it creates (default: a random one each, printed once)"
+    )
     return parser
 
 
@@ -108,6 +150,9 @@ def main(argv: list[str] | None = None) -> None:
         elif args.command == "migrate":
             asyncio.run(_prepare(settings))
             print("database is up to date")
+        elif args.command == "seed":
+            emails = {role: getattr(args, f"{role}_email") for role in demo_seed.DEFAULT_EMAILS}
+            _print_seed_report(asyncio.run(_seed_demo(settings, emails=emails, password=args.password)))
         elif args.user_command == "create":
             password = _read_password(args.password_stdin)
             user_id = asyncio.run(_create_user(settings, email=args.email, role=args.role, password=password))

@@ -1,0 +1,1 @@
+"""Demo content: a small exam package a new user can practise with (`acelab seed demo`)."""
