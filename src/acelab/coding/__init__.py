@@ -1,0 +1,1 @@
+"""Codemm: the SpecBuilder dialogue, the planner, problem generation and the LLM providers."""
