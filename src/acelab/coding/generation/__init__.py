@@ -1,0 +1,1 @@
+"""Problem generation: slots, the per-language problem contract, the per-slot pipeline."""
