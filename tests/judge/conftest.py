@@ -8,7 +8,7 @@ import pytest_asyncio
 
 from acelab.judge.languages import LANGUAGES, Language
 from acelab.judge.limits import JudgeLimits, Limits
-from acelab.judge.sandbox import Sandbox, SandboxConfig
+from acelab.judge.sandbox import Sandbox, SandboxConfig, claim_uid_block
 
 # Small limits keep the limit cases quick; the defaults are exercised by the self-tests.
 TEST_LIMITS = JudgeLimits(
@@ -29,11 +29,20 @@ async def sandbox() -> AsyncIterator[Sandbox]:
     # Slot uids must be able to traverse these (pytest's tmp_path is private to root). The cache is
     # kept between runs because the C++ precompiled header takes ~4 s to build.
     root = Path(os.environ.get("ACELAB_TEST_JUDGE_ROOT", "/tmp/acelab-judge-test"))
+    # Its own block of uids, as a server process claims one: runs side by side never share a uid.
+    uids = claim_uid_block(slots=4)
     sb = Sandbox(
-        SandboxConfig(work_root=root / "work", cache_root=root / "cache", cgroup_name="acelab-judge-test")
+        SandboxConfig(
+            work_root=root / "work",
+            cache_root=root / "cache",
+            cgroup_name="acelab-judge-test",
+            slots=2,
+            uid_base=uids.uid_base,
+        )
     )
     await sb.start()
     yield sb
+    uids.release()
 
 
 async def _languages(sandbox: Sandbox, limits: JudgeLimits) -> AsyncIterator[dict[str, Language]]:

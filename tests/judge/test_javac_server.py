@@ -34,7 +34,7 @@ async def test_a_compile_over_its_deadline_is_a_timeout_and_the_next_gets_a_new_
 ) -> None:
     await _compile(languages, GOOD, Limits(wall_ms=30_000, cpu_s=20))
     slow = await _compile(languages, GOOD, Limits(wall_ms=1, cpu_s=20))
-    assert slow.timed_out and not slow.ok
+    assert slow.timed_out and not slow.ok, slow
     again = await _compile(languages, GOOD, Limits(wall_ms=30_000, cpu_s=20))
     assert again.ok
 

@@ -15,6 +15,20 @@ def format_ace_time(value: datetime) -> str:
 AceTime = Annotated[datetime, PlainSerializer(format_ace_time, return_type=str)]
 
 
+def format_sqlite_time(value: datetime) -> str:
+    """codemm.md §2: database timestamps look like SQLite's datetime('now'): UTC, no `T`, no `Z`."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_iso_ms(value: datetime) -> str:
+    """codemm.md §2: application timestamps are ISO 8601 with milliseconds and `Z`."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+SqliteTime = Annotated[datetime, PlainSerializer(format_sqlite_time, return_type=str)]
+IsoMsTime = Annotated[datetime, PlainSerializer(format_iso_ms, return_type=str)]
+
+
 class AceModel(BaseModel):
     """A response shape: snake_case in Python, camelCase on the wire."""
 
@@ -38,6 +52,15 @@ class AceRequest(BaseModel):
         if isinstance(data, dict):
             return {k: v for k, v in data.items() if v is not None}
         return data
+
+
+class CodemmRequest(BaseModel):
+    """A Codemm request body (codemm.md §2, zod `.strict()`): unknown keys are rejected and strings
+    trimmed before their length is checked."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", str_strip_whitespace=True
+    )
 
 
 class OkResponse(AceModel):

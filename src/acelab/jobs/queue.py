@@ -21,13 +21,13 @@ Job = Callable[[], Awaitable[T]]
 
 
 class QueueFull(ServiceUnavailable):
-    def __init__(self, *, retry_after_s: int = 1) -> None:
-        super().__init__("The judge is busy. Retry shortly.", retry_after_s=retry_after_s)
+    def __init__(self, *, name: str = "judge", retry_after_s: int = 1) -> None:
+        super().__init__(f"The {name} is busy. Retry shortly.", retry_after_s=retry_after_s)
 
 
 class QueueStopped(ServiceUnavailable):
-    def __init__(self) -> None:
-        super().__init__("The judge is shutting down.", retry_after_s=5)
+    def __init__(self, *, name: str = "judge") -> None:
+        super().__init__(f"The {name} is shutting down.", retry_after_s=5)
 
 
 class JobQueue(Protocol):
@@ -43,9 +43,11 @@ class JobQueue(Protocol):
 class LocalPool:
     """`workers` tasks consuming a queue in which at most `max_pending` jobs wait for a worker."""
 
-    def __init__(self, *, workers: int, max_pending: int) -> None:
+    def __init__(self, *, workers: int, max_pending: int, name: str = "judge") -> None:
         if workers < 1:
             raise ValueError("a pool needs at least one worker")
+        # What the pool serves, as its busy and shutting-down errors say.
+        self.name = name
         self.workers = workers
         self.max_pending = max_pending
         # None tells a worker to exit.
@@ -68,7 +70,7 @@ class LocalPool:
         while not self._queue.empty():
             item = self._queue.get_nowait()
             if item is not None and not item[1].done():
-                item[1].set_exception(QueueStopped())
+                item[1].set_exception(QueueStopped(name=self.name))
         for _ in self._tasks:
             self._queue.put_nowait(None)
         if self._tasks:
@@ -83,11 +85,11 @@ class LocalPool:
     async def run(self, job: Job[T]) -> T:
         """Queue `job` and await its result; raise QueueFull when no worker or queue slot is free."""
         if self._stopped:
-            raise QueueStopped()
+            raise QueueStopped(name=self.name)
         # Jobs that would still wait once every idle worker has taken one.
         waiting = self._queue.qsize() - (self.workers - self._running)
         if waiting >= self.max_pending:
-            raise QueueFull(retry_after_s=1 + max(0, waiting) // self.workers)
+            raise QueueFull(name=self.name, retry_after_s=1 + max(0, waiting) // self.workers)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((job, future))
         # A caller that goes away (client disconnect) does not cancel the job: the sandbox
@@ -105,7 +107,7 @@ class LocalPool:
                 result = await job()
             except asyncio.CancelledError:
                 if not future.done():
-                    future.set_exception(QueueStopped())
+                    future.set_exception(QueueStopped(name=self.name))
                 raise
             except Exception as exc:  # a process edge: delivered to the awaiting caller
                 if not future.done():

@@ -8,17 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from acelab.db.base import Base, JsonType
 
-# Where the suite a submission was graded with came from: only "stored" results can be trusted
-# (codemm.md §17.1.1); "client" ones are kept for the learner's history.
-SUITE_SOURCES = ("stored", "client")
-
 
 class Submission(Base):
     __tablename__ = "submissions"
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # No foreign key yet: activities arrive with the generation issue, which adds it.
+    # Only submissions to a stored problem are recorded, graded with its stored suite (codemm.md
+    # §13.8). No foreign key: the history outlives an activity.
     activity_id: Mapped[str] = mapped_column(String, index=True)
     problem_id: Mapped[str] = mapped_column(String)
     language: Mapped[str] = mapped_column(String)
@@ -31,5 +28,4 @@ class Submission(Base):
     # codemm.md §14.1: 0 is stored as NULL.
     execution_time_ms: Mapped[int | None]
     tests: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
-    suite_source: Mapped[str] = mapped_column(String)
     submitted_at: Mapped[datetime]

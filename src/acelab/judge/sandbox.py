@@ -15,6 +15,7 @@ import ctypes
 import dataclasses
 import errno
 import fcntl
+import hashlib
 import importlib
 import json
 import logging
@@ -371,6 +372,7 @@ class Sandbox:
         self._cgroups: CgroupFactory | None = None
         self._slots: asyncio.Queue[int] = asyncio.Queue()
         self._locks: dict[str, asyncio.Lock] = {}
+        # Set by start(): the content-addressed snapshot of HARNESS_SOURCE.
         self.harness_dir = config.cache_root / "harness"
 
     async def start(self) -> None:
@@ -391,14 +393,16 @@ class Sandbox:
             d.mkdir(parents=True, exist_ok=True)
             d.chmod(0o755)
         # A root-owned snapshot of the harness sources, readable by the slot uids wherever the
-        # package itself is installed.
-        staging = self.config.cache_root / f"harness-{uuid.uuid4().hex}"
-        shutil.copytree(HARNESS_SOURCE, staging, ignore=shutil.ignore_patterns("__pycache__"))
-        old = self.config.cache_root / f"harness-old-{uuid.uuid4().hex}"
-        if self.harness_dir.exists():
-            self.harness_dir.rename(old)
-        staging.rename(self.harness_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        # package itself is installed. Named by its content and never changed once in place, so
+        # processes sharing the cache never pull it from under each other's running jobs.
+        self.harness_dir = self.config.cache_root / f"harness-{_harness_digest()}"
+        if not self.harness_dir.exists():
+            staging = self.config.cache_root / f"harness-staging-{uuid.uuid4().hex}"
+            shutil.copytree(HARNESS_SOURCE, staging, ignore=shutil.ignore_patterns("__pycache__"))
+            try:
+                staging.rename(self.harness_dir)
+            except OSError:  # another process put the same snapshot in place first
+                shutil.rmtree(staging, ignore_errors=True)
 
     def lock(self, name: str) -> asyncio.Lock:
         """A named lock, e.g. to build one cached artefact at a time."""
@@ -667,6 +671,13 @@ def _kill_tree(proc: subprocess.Popen[bytes], cg: Cgroup, init_pid: int) -> None
             os.kill(init_pid, signal.SIGKILL)
     cg.kill_all()
     proc.kill()
+
+
+def _harness_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in HARNESS_SOURCE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(HARNESS_SOURCE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _child_pid(info: bytes) -> int:

@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from pydantic import JsonValue
-from sqlalchemy import select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from acelab import clock
+from acelab.coding.profile import service as profile_service
 from acelab.config import Settings
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
@@ -207,19 +209,17 @@ async def stop_judge(runtime: JudgeRuntime) -> None:
 class StoredSuite:
     language: str
     test_suite: str
+    # The problem's concept, for the learner profile (codemm.md §14.3).
+    topic_tag: str | None = None
 
 
 class SuiteSource(Protocol):
-    """Where /submit finds the suite stored with a problem; the activity store will implement it."""
+    """Where /submit finds the suite stored with a problem (the activity store implements it)."""
 
-    async def find_suite(self, *, activity_id: str, problem_id: str) -> StoredSuite | None: ...
-
-
-class NoStoredSuites:
-    """No activities exist yet: every submission is graded with the client's suite."""
-
-    async def find_suite(self, *, activity_id: str, problem_id: str) -> StoredSuite | None:
-        return None
+    async def find_suite(
+        self, *, activity_id: str, problem_id: str, user_id: str | None
+    ) -> StoredSuite | None:
+        """The stored suite of a problem `user_id` may see (None: anonymous), else None."""
 
 
 # --- validation ------------------------------------------------------------------------------------
@@ -354,8 +354,7 @@ def validate_submit(submit_in: SubmitIn) -> SubmitJob:
             raise errors.CodeRequired()
         if _js_length(code) + _js_length(suite) > MAX_TOTAL:
             raise errors.TotalCodeTooLong(MAX_TOTAL)
-        names = {"python": "solution.py", "cpp": "solution.cpp", "sql": "solution.sql"}
-        files = {names.get(language) or f"{_java_class(code, 'Solution')}.java": code}
+        files = code_mode_files(language, code)
         code_text = code
     _utf8("testSuite", suite)
     for name, content in files.items():
@@ -363,6 +362,12 @@ def validate_submit(submit_in: SubmitIn) -> SubmitJob:
     activity_id = submit_in.activity_id if isinstance(submit_in.activity_id, str) else None
     problem_id = submit_in.problem_id if isinstance(submit_in.problem_id, str) else None
     return SubmitJob(language, files, suite, code_text, activity_id, problem_id)
+
+
+def code_mode_files(language: str, code: str) -> dict[str, str]:
+    """The one learner file of a graded code-mode submission (codemm.md §13.3-13.6)."""
+    names = {"python": "solution.py", "cpp": "solution.cpp", "sql": "solution.sql"}
+    return {names.get(language) or f"{_java_class(code, 'Solution')}.java": code}
 
 
 def _check_submit_layout(language: str, files: Mapping[str, str]) -> None:
@@ -472,6 +477,19 @@ async def _in_pool(
     return result, _Marks(accepted=accepted, started=started, done=time.monotonic())
 
 
+async def grade_code(runtime: JudgeRuntime, *, language: str, code: str, test_suite: str) -> GradeResult:
+    """Grade code-mode `code` against `test_suite` on the bounded pool (the generation pipeline's
+    verification of reference and starter code). Raises InvalidSubmission for code the judge
+    refuses and JudgeFailed when the sandbox fails."""
+    lang = _language(runtime, language)
+    files = code_mode_files(language, code)
+    lang.check_files(files, graded=True)
+    result, _ = await _in_pool(
+        runtime, lambda: lang.grade(files, test_suite), failure=errors.JudgeFailed, language=language
+    )
+    return result
+
+
 async def submit_code(
     runtime: JudgeRuntime,
     db: Database,
@@ -481,15 +499,18 @@ async def submit_code(
     suites: SuiteSource,
 ) -> SubmitRead:
     """Validate, grade with the stored suite when the problem has one (else the client's), and record
-    the submission of an authenticated caller (/submit)."""
+    an authenticated caller's submission to a stored problem (/submit)."""
     job = validate_submit(submit_in)
-    suite, suite_source = job.test_suite, "client"
+    suite, stored = job.test_suite, None
     if job.activity_id is not None and job.problem_id is not None:
-        stored = await suites.find_suite(activity_id=job.activity_id, problem_id=job.problem_id)
+        user_id = caller.user_id if caller else None
+        stored = await suites.find_suite(
+            activity_id=job.activity_id, problem_id=job.problem_id, user_id=user_id
+        )
         if stored is not None:
             if stored.language != job.language:
                 raise errors.LanguageMismatch(job.language, stored.language)
-            suite, suite_source = stored.test_suite, "stored"
+            suite = stored.test_suite
     if job.language == "java":
         conflict = _java_suite_conflict(job, suite)
         if conflict is not None:
@@ -503,8 +524,9 @@ async def submit_code(
         runtime, lambda: lang.grade(job.files, suite), failure=errors.JudgeFailed, language=job.language
     )
     execution_ms = int((clock_marks.done - clock_marks.started) * 1000)
-    if caller is not None and job.activity_id and job.problem_id:
-        await _record(db, caller=caller, job=job, result=result, ms=execution_ms, suite_source=suite_source)
+    if caller is not None and stored is not None:
+        # codemm.md §13.8: only submissions to a problem that exists (and the caller may see) count.
+        await _record(db, caller=caller, job=job, result=result, ms=execution_ms, stored=stored)
     return SubmitRead(
         success=result.verdict is Verdict.ACCEPTED,
         passed_tests=result.passed_tests,
@@ -542,7 +564,7 @@ def _java_suite_conflict(job: SubmitJob, suite: str) -> SubmitRead | None:
 
 
 async def _record(
-    db: Database, *, caller: Principal, job: SubmitJob, result: GradeResult, ms: int, suite_source: str
+    db: Database, *, caller: Principal, job: SubmitJob, result: GradeResult, ms: int, stored: StoredSuite
 ) -> None:
     assert job.activity_id is not None and job.problem_id is not None
     passed = len(result.passed_tests)
@@ -562,12 +584,18 @@ async def _record(
             {"name": t.name, "status": t.status.value, "timeMs": t.time_ms, "message": t.message}
             for t in result.tests
         ],
-        suite_source=suite_source,
         submitted_at=clock.utcnow(),
     )
     try:
         async with unit_of_work(db, write=True) as session:
             session.add(row)
+            await profile_service.record_outcome(
+                session,
+                user_id=caller.user_id,
+                language=job.language,
+                concept=stored.topic_tag,
+                success=row.success,
+            )
     except SQLAlchemyError:
         # codemm.md §13.8: a failed record is logged and the judge result still returned.
         log.exception("submission not recorded", extra={"user_id": caller.user_id})
@@ -580,3 +608,39 @@ async def list_submissions(db: Database, *, user_id: str) -> list[Submission]:
             select(Submission).where(Submission.user_id == user_id).order_by(Submission.submitted_at)
         )
         return list(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionStats:
+    total: int
+    successful: int
+    activities: int
+    problems: int
+    avg_execution_ms: float
+
+
+async def submission_stats(session: AsyncSession, *, user_id: str) -> SubmissionStats:
+    """A user's lifetime submission counts (codemm.md §4 GET /profile)."""
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((Submission.success, 1), else_=0)), 0),
+                func.count(distinct(Submission.activity_id)),
+                func.count(distinct(Submission.problem_id)),
+                func.coalesce(func.avg(Submission.execution_time_ms), 0),
+            ).where(Submission.user_id == user_id)
+        )
+    ).one()
+    return SubmissionStats(int(row[0]), int(row[1]), int(row[2]), int(row[3]), float(row[4]))
+
+
+async def recent_submissions(session: AsyncSession, *, user_id: str, limit: int = 10) -> list[Submission]:
+    """A user's newest submissions first."""
+    stmt = (
+        select(Submission)
+        .where(Submission.user_id == user_id)
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())

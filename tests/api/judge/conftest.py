@@ -31,6 +31,11 @@ def _needs_sandbox() -> None:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
+    return with_test_judge(settings)
+
+
+def with_test_judge(settings: Settings) -> Settings:
+    """Settings whose judge works in roots the slot uids can traverse, with small limits."""
     small = {"cpu_s": 1.0, "memory_mib": 256, "output_bytes": 64 << 10}
     return settings.model_copy(
         update={

@@ -8,7 +8,7 @@ from acelab.judge import service as judge_service
 from acelab.judge.deps import get_suite_source
 from acelab.judge.service import StoredSuite
 from tests.api.judge.conftest import solution, suite
-from tests.factories import make_user
+from tests.factories import make_activity, make_problem, make_user
 from tests.login import bearer, csrf_headers, login
 
 JSON = {"content-type": "application/json"}
@@ -215,55 +215,98 @@ class TestSubmitVerdicts:
 
 
 class TestSubmissionRecords:
-    async def test_authenticated_caller_gets_a_submission_row(self, client, db, identity):
+    @pytest.fixture
+    async def learner(self, client, db, identity):
         user = await make_user(db, identity)
         token = (await login(client, email=user.email)).json()["accessToken"]
+        return user, {**bearer(token), **csrf_headers(client)}
+
+    async def _activity(self, db, owner, language="python", **kwargs):
+        problem = make_problem(problem_id="p-1", language=language, test_suite=suite(language))
+        return await make_activity(db, owner=owner, problems=[problem], **kwargs)
+
+    async def test_a_submission_to_a_stored_problem_is_recorded_with_its_verdict(self, client, db, learner):
+        user, headers = learner
+        activity = await self._activity(db, user)
         body = {
             "language": "python",
             "code": solution("python", "wrong_answer"),
             "testSuite": suite("python"),
-            "activityId": "act-1",
+            "activityId": activity.id,
             "problemId": "p-1",
         }
-        r = await client.post("/submit", json=body, headers={**bearer(token), **csrf_headers(client)})
+        r = await client.post("/submit", json=body, headers=headers)
         assert r.status_code == 200
         [row] = await judge_service.list_submissions(db, user_id=user.id)
-        assert (row.activity_id, row.problem_id, row.language) == ("act-1", "p-1", "python")
+        assert (row.activity_id, row.problem_id, row.language) == (activity.id, "p-1", "python")
         assert row.code == body["code"] and row.success is False and row.verdict == "wrong_answer"
         assert (row.passed_tests, row.total_tests) == (6, 8)
-        assert row.suite_source == "client" and row.id.startswith("sub_")
+        assert row.id.startswith("sub_")
         assert [t["status"] for t in row.tests].count("failed") == 2
 
-    async def test_files_mode_stores_the_files_map_as_json(self, client, db, identity):
-        user = await make_user(db, identity)
-        token = (await login(client, email=user.email)).json()["accessToken"]
+    async def test_files_mode_stores_the_files_map_as_json(self, client, db, learner):
+        user, headers = learner
+        activity = await self._activity(db, user, language="sql")
         files = {"solution.sql": solution("sql", "accepted")}
         body = {
             "language": "sql",
             "files": files,
-            "testSuite": suite("sql"),
-            "activityId": "a",
-            "problemId": "p",
+            "testSuite": "x",
+            "activityId": activity.id,
+            "problemId": "p-1",
         }
-        await client.post("/submit", json=body, headers={**bearer(token), **csrf_headers(client)})
+        await client.post("/submit", json=body, headers=headers)
         [row] = await judge_service.list_submissions(db, user_id=user.id)
         assert json.loads(row.code) == files and row.success is True
 
-    async def test_without_activity_and_problem_nothing_is_stored(self, client, db, identity):
-        user = await make_user(db, identity)
-        token = (await login(client, email=user.email)).json()["accessToken"]
-        body = {"language": "python", "code": solution("python", "accepted"), "testSuite": suite("python")}
-        r = await client.post("/submit", json=body, headers={**bearer(token), **csrf_headers(client)})
-        assert r.status_code == 200
-        assert await judge_service.list_submissions(db, user_id=user.id) == []
-
-    async def test_anonymous_caller_is_graded_and_nothing_is_stored(self, client, db, identity):
-        user = await make_user(db, identity)
+    @pytest.mark.parametrize("target", ["no ids", "unknown activity", "unknown problem", "foreign draft"])
+    async def test_nothing_is_stored_without_a_problem_the_caller_may_see(
+        self, client, db, identity, learner, target
+    ):
+        user, headers = learner
+        other = await make_user(db, identity)
+        activity = await self._activity(db, other if target == "foreign draft" else user)
+        ids = {
+            "no ids": {},
+            "unknown activity": {"activityId": "nope", "problemId": "p-1"},
+            "unknown problem": {"activityId": activity.id, "problemId": "p-9"},
+            "foreign draft": {"activityId": activity.id, "problemId": "p-1"},
+        }[target]
         body = {
             "language": "python",
             "code": solution("python", "accepted"),
             "testSuite": suite("python"),
-            "activityId": "act-1",
+            **ids,
+        }
+        r = await client.post("/submit", json=body, headers=headers)
+        assert r.status_code == 200 and r.json()["success"] is True
+        assert await judge_service.list_submissions(db, user_id=user.id) == []
+
+    async def test_someone_elses_published_problem_is_recorded_for_the_learner(
+        self, client, db, identity, learner
+    ):
+        user, headers = learner
+        activity = await self._activity(db, await make_user(db, identity), published=True)
+        body = {
+            "language": "python",
+            "code": solution("python", "accepted"),
+            "testSuite": "garbage",
+            "activityId": activity.id,
+            "problemId": "p-1",
+        }
+        r = await client.post("/submit", json=body, headers=headers)
+        assert r.json()["verdict"] == "accepted"  # graded with the stored suite
+        [row] = await judge_service.list_submissions(db, user_id=user.id)
+        assert row.success is True
+
+    async def test_anonymous_caller_is_graded_and_nothing_is_stored(self, client, db, identity):
+        user = await make_user(db, identity)
+        activity = await self._activity(db, user, published=True)
+        body = {
+            "language": "python",
+            "code": solution("python", "accepted"),
+            "testSuite": suite("python"),
+            "activityId": activity.id,
             "problemId": "p-1",
         }
         r = await client.post("/submit", json=body, headers=bearer("not-a-token"))
@@ -276,7 +319,9 @@ class FakeSuites:
         self.stored = stored
         self.asked: list[tuple[str, str]] = []
 
-    async def find_suite(self, *, activity_id: str, problem_id: str) -> StoredSuite | None:
+    async def find_suite(
+        self, *, activity_id: str, problem_id: str, user_id: str | None
+    ) -> StoredSuite | None:
         self.asked.append((activity_id, problem_id))
         return self.stored if (activity_id, problem_id) == ("act-1", "p-1") else None
 
@@ -336,7 +381,7 @@ class TestStoredSuites:
         }
         await client.post("/submit", json=body, headers={**bearer(token), **csrf_headers(client)})
         [row] = await judge_service.list_submissions(db, user_id=user.id)
-        assert row.suite_source == "stored" and row.success is True
+        assert row.success is True
 
     async def test_another_language_than_the_problems_is_400(self, client, suites):
         body = {
