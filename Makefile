@@ -10,8 +10,10 @@ setup:
 run: setup
 	$(BIN)/acelab serve
 
+# TESTS narrows the run, e.g. to the suites that touch the database (CI's PostgreSQL pass).
+TESTS ?= tests
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest $(TESTS)
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -24,3 +26,6 @@ openapi: setup
 bench: setup
 	$(BIN)/python bench/auth.py
 	$(BIN)/python bench/judge.py
+	$(BIN)/python bench/generation.py
+	$(BIN)/python bench/practice.py
+	$(BIN)/python bench/exam_day.py

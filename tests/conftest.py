@@ -10,6 +10,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -34,6 +35,17 @@ def _pg_test_url() -> str:
     return url.set(database=(url.database or "acelab") + "_test").render_as_string(hide_password=False)
 
 
+# Rows the migrations seed (difficulties, ...): TRUNCATE removes them, so each PostgreSQL test gets them back.
+_SEEDS: dict[str, list[dict[str, Any]]] = {}
+
+
+async def _remember_seeds(db: Database) -> None:
+    async with db.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            rows = (await conn.execute(table.select())).mappings().all()
+            _SEEDS[table.name] = [dict(row) for row in rows]
+
+
 @pytest.fixture(scope="session")
 async def template_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """Migrate one database for the whole run and return its URL."""
@@ -50,6 +62,7 @@ async def template_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
         await admin.dispose()
         db = create_database(test_url)
         await migrate.upgrade(db)
+        await _remember_seeds(db)
         await db.dispose()
         yield test_url
     else:
@@ -69,6 +82,9 @@ async def database_url(template_url: str, tmp_path: Path) -> AsyncIterator[str]:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         async with db.engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            for table in Base.metadata.sorted_tables:
+                if _SEEDS.get(table.name):
+                    await conn.execute(table.insert(), _SEEDS[table.name])
         await db.dispose()
     else:
         path = tmp_path / "acelab.db"
@@ -88,6 +104,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         login_max_failures_per_account=5,
         login_max_failures_per_address=20,
         cors_origins="http://localhost:5173,https://app.example.org",
+        # Every test starts an app: warming would start JVMs each time (tests/api/judge covers it).
+        judge_prewarm=False,
+        # A developer's own LLM keys never reach the tests: no provider unless a test configures one.
+        openai_api_key=None,
+        anthropic_api_key=None,
+        gemini_api_key=None,
     )
 
 

@@ -21,3 +21,12 @@ def csrf_headers(client: httpx.AsyncClient) -> dict[str, str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
+
+
+async def codemm_token(client: httpx.AsyncClient, *, email: str, password: str = DEFAULT_PASSWORD) -> str:
+    """Log in as the Codemm web app does: keep the 7-day `token`, send it as a Bearer header, no cookies."""
+    response = await client.post("/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    client.cookies.clear()
+    token: str = response.json()["token"]
+    return token

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
@@ -31,6 +31,17 @@ def _timeout_ms(value: object, default: int) -> int:
 
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
+
+
+# codemm.md §1: CODEX_PROVIDER's names; anything else means auto.
+_LLM_PROVIDER_NAMES = {
+    "openai": "openai",
+    "oai": "openai",
+    "anthropic": "anthropic",
+    "claude": "anthropic",
+    "gemini": "gemini",
+    "google": "gemini",
+}
 
 
 class Settings(BaseSettings):
@@ -100,6 +111,35 @@ class Settings(BaseSettings):
         "", validation_alias=_env("BOOTSTRAP_INSTRUCTOR_PASSWORD", "bootstrap_instructor_password")
     )
 
+    # --- exams (ace.md §8, §16.1 S6) ------------------------------------------------------------
+    # How often each process auto-submits attempts whose time and grace have run out; 0: never
+    # (attempts are still closed when next touched).
+    exam_sweep_interval_s: float = Field(
+        10.0, ge=0, validation_alias=_env("ACELAB_EXAM_SWEEP_INTERVAL_S", "exam_sweep_interval_s")
+    )
+    # A heartbeat whose snapshot serializes larger than this gets 413; an event payload likewise.
+    exam_snapshot_max_bytes: int = Field(
+        256 * 1024, ge=1, validation_alias=_env("ACELAB_EXAM_SNAPSHOT_MAX_BYTES", "exam_snapshot_max_bytes")
+    )
+    exam_event_payload_max_bytes: int = Field(
+        4 * 1024,
+        ge=1,
+        validation_alias=_env("ACELAB_EXAM_EVENT_PAYLOAD_MAX_BYTES", "exam_event_payload_max_bytes"),
+    )
+    # Silence between two heartbeats longer than this counts as a gap (the web app beats every 15 s).
+    exam_heartbeat_gap_s: int = Field(
+        45, ge=1, validation_alias=_env("ACELAB_EXAM_HEARTBEAT_GAP_S", "exam_heartbeat_gap_s")
+    )
+    # Published questions a process keeps per package for drawing exam papers; a question published
+    # or withdrawn shows up in new papers at most this much later. 0: read them at every start.
+    exam_question_pool_ttl_s: float = Field(
+        30.0, ge=0, validation_alias=_env("ACELAB_EXAM_QUESTION_POOL_TTL_S", "exam_question_pool_ttl_s")
+    )
+    # Live feed messages an admin's stream may fall behind by before it is closed (it reconnects).
+    exam_live_queue_size: int = Field(
+        1000, ge=1, validation_alias=_env("ACELAB_EXAM_LIVE_QUEUE_SIZE", "exam_live_queue_size")
+    )
+
     # --- judge (codemm.md §13, ARCHITECTURE.md "The sandbox") -----------------------------------
     # `bwrap`: the full sandbox, refusing to judge when it cannot be built. `unsafe-dev`: an explicit
     # opt-out for development hosts without seccomp support (the sandbox runs without its filter).
@@ -124,6 +164,17 @@ class Settings(BaseSettings):
     judge_queue_size: int = Field(
         64, ge=0, validation_alias=_env("ACELAB_JUDGE_QUEUE_SIZE", "judge_queue_size")
     )
+    # codemm.md §11.4: the per-session trace stream, and its longer text cut.
+    codemm_trace: bool = Field(False, validation_alias=_env("CODEMM_TRACE", "codemm_trace"))
+    codemm_trace_full: bool = Field(False, validation_alias=_env("CODEMM_TRACE_FULL", "codemm_trace_full"))
+    # Activity generations run at once per process (each verifies drafts on the judge's pool), and
+    # generate calls that may wait; beyond that `POST /sessions/:id/generate` answers 503.
+    generation_workers: int = Field(
+        2, ge=1, validation_alias=_env("ACELAB_GENERATION_WORKERS", "generation_workers")
+    )
+    generation_queue_size: int = Field(
+        8, ge=0, validation_alias=_env("ACELAB_GENERATION_QUEUE_SIZE", "generation_queue_size")
+    )
     # Where per-job tmpfs work dirs are mounted and compiled caches kept; default: under data_dir.
     # The sandbox's slot uids must be able to traverse every parent directory.
     judge_work_root: Path | None = Field(
@@ -141,6 +192,99 @@ class Settings(BaseSettings):
     judge_limits: LimitOverrides = Field(
         default_factory=dict, validation_alias=_env("ACELAB_JUDGE_LIMITS", "judge_limits")
     )
+
+    # --- LLM providers (codemm.md §1, §12) ------------------------------------------------------
+    llm_provider: Literal["auto", "openai", "anthropic", "gemini"] = Field(
+        "auto",
+        validation_alias=_env("ACELAB_LLM_PROVIDER", "CODEX_PROVIDER", "CODEMM_LLM_PROVIDER", "llm_provider"),
+    )
+    # Keys are trimmed and a blank one is absent; a blank CODEX_API_KEY still shadows OPENAI_API_KEY
+    # (and GEMINI_API_KEY shadows GOOGLE_API_KEY), as in the original (codemm.md §12.2).
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=_env("ACELAB_OPENAI_API_KEY", "CODEX_API_KEY", "OPENAI_API_KEY", "openai_api_key"),
+    )
+    # An OpenAI-compatible server (Ollama, vLLM, llama.cpp) instead of OpenAI's own.
+    openai_base_url: str | None = Field(
+        None, validation_alias=_env("ACELAB_OPENAI_BASE_URL", "CODEX_BASE_URL", "openai_base_url")
+    )
+    # CODEX_MODEL names a model of the OpenAI-compatible server only: the original forced it onto every
+    # provider (codemm.md §17.1.10, §17.2.20).
+    openai_model: str | None = Field(
+        None, validation_alias=_env("ACELAB_OPENAI_MODEL", "CODEX_MODEL", "openai_model")
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        None, validation_alias=_env("ACELAB_ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY", "anthropic_api_key")
+    )
+    anthropic_model: str | None = Field(
+        None, validation_alias=_env("ACELAB_ANTHROPIC_MODEL", "ANTHROPIC_MODEL", "anthropic_model")
+    )
+    anthropic_base_url: str | None = Field(
+        None, validation_alias=_env("ACELAB_ANTHROPIC_BASE_URL", "ANTHROPIC_BASE_URL", "anthropic_base_url")
+    )
+    anthropic_version: str | None = Field(
+        None, validation_alias=_env("ACELAB_ANTHROPIC_VERSION", "ANTHROPIC_VERSION", "anthropic_version")
+    )
+    gemini_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=_env("ACELAB_GEMINI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "gemini_api_key"),
+    )
+    gemini_model: str | None = Field(
+        None, validation_alias=_env("ACELAB_GEMINI_MODEL", "GEMINI_MODEL", "gemini_model")
+    )
+    gemini_base_url: str | None = Field(
+        None, validation_alias=_env("ACELAB_GEMINI_BASE_URL", "GEMINI_BASE_URL", "gemini_base_url")
+    )
+    # Encrypts users' own keys at rest (codemm.md §4): 64 hex characters or base64 of 32 bytes.
+    user_key_encryption_key: SecretStr | None = Field(
+        None,
+        validation_alias=_env(
+            "ACELAB_USER_KEY_ENCRYPTION_KEY", "CODEMM_USER_KEY_ENCRYPTION_KEY", "user_key_encryption_key"
+        ),
+    )
+    # Per HTTP attempt: the wait for the reply (a long generation answers in one piece, after a while).
+    llm_timeout_s: float = Field(120.0, gt=0, validation_alias=_env("ACELAB_LLM_TIMEOUT_S", "llm_timeout_s"))
+    # Retries of one call on 408/429/5xx, timeouts and connection failures.
+    llm_max_retries: int = Field(
+        2, ge=0, le=10, validation_alias=_env("ACELAB_LLM_MAX_RETRIES", "llm_max_retries")
+    )
+
+    # --- SpecBuilder chat (codemm.md §17.1 items 6, 9) -------------------------------------------
+    # Each chat message may cost an LLM call: at most this many per window, per user and per address.
+    chat_rate_window_s: int = Field(
+        600, ge=1, validation_alias=_env("ACELAB_CHAT_RATE_WINDOW_S", "chat_rate_window_s")
+    )
+    chat_rate_per_user: int = Field(
+        60, ge=1, validation_alias=_env("ACELAB_CHAT_RATE_PER_USER", "chat_rate_per_user")
+    )
+    chat_rate_per_address: int = Field(
+        120, ge=1, validation_alias=_env("ACELAB_CHAT_RATE_PER_ADDRESS", "chat_rate_per_address")
+    )
+
+    @field_validator("llm_provider", mode="before")
+    @classmethod
+    def _llm_provider(cls, value: object) -> str:
+        return _LLM_PROVIDER_NAMES.get(str(value).strip().lower(), "auto")
+
+    @field_validator(
+        "openai_api_key",
+        "openai_base_url",
+        "openai_model",
+        "anthropic_api_key",
+        "anthropic_model",
+        "anthropic_base_url",
+        "anthropic_version",
+        "gemini_api_key",
+        "gemini_model",
+        "gemini_base_url",
+        "user_key_encryption_key",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
 
     @field_validator("judge_timeout_ms", mode="before")
     @classmethod

@@ -1,14 +1,12 @@
 """The practice cast: students and an instructor on browsers of their own, and a course to practise:
 an exam package with a bank of published questions, the student enrolled in it."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from acelab.catalog.models import ExamPackage
@@ -19,68 +17,8 @@ from acelab.identity.models import User
 from acelab.practice.models import PracticeAnswer, PracticeSession
 from acelab.questions.models import PUBLISHED, QuestionBank
 from acelab.questions.service import QuestionDetail
+from tests.actors import Actor
 from tests.factories import make_enrollment, make_exam_package, make_question, make_question_bank, make_user
-from tests.login import csrf_headers, login
-
-
-@dataclass
-class Actor:
-    """A logged-in user and their browser; unsafe requests carry the CSRF header."""
-
-    user: User
-    client: httpx.AsyncClient
-
-    async def get(self, url: str, **params: Any) -> httpx.Response:
-        return await self.client.get(url, params=params or None)
-
-    async def post(self, url: str, json: Any = None) -> httpx.Response:
-        return await self.client.post(url, json=json, headers=csrf_headers(self.client))
-
-    async def patch(self, url: str, json: Any = None) -> httpx.Response:
-        return await self.client.patch(url, json=json, headers=csrf_headers(self.client))
-
-    async def delete(self, url: str) -> httpx.Response:
-        return await self.client.delete(url, headers=csrf_headers(self.client))
-
-
-LoginAs = Callable[[str], Awaitable[Actor]]
-
-
-@pytest.fixture
-async def login_as(app: FastAPI, db: Database, identity: IdentityContext) -> AsyncIterator[LoginAs]:
-    """Create a user of a role and log them in through their portal on a browser of their own."""
-    async with AsyncExitStack() as stack:
-
-        async def make(role: str) -> Actor:
-            user = await make_user(db, identity, role=role)
-            transport = httpx.ASGITransport(app=app)
-            client = await stack.enter_async_context(
-                httpx.AsyncClient(transport=transport, base_url="http://testserver")
-            )
-            await login(client, email=user.email, portal=role)
-            return Actor(user=user, client=client)
-
-        yield make
-
-
-@pytest.fixture
-async def student(login_as: LoginAs) -> Actor:
-    return await login_as("student")
-
-
-@pytest.fixture
-async def other_student(login_as: LoginAs) -> Actor:
-    return await login_as("student")
-
-
-@pytest.fixture
-async def instructor(login_as: LoginAs) -> Actor:
-    return await login_as("instructor")
-
-
-@pytest.fixture
-async def admin(login_as: LoginAs) -> Actor:
-    return await login_as("admin")
 
 
 @dataclass
@@ -128,12 +66,6 @@ def make_course(db: Database, identity: IdentityContext) -> MakeCourse:
 async def course(make_course: MakeCourse, student: Actor) -> Course:
     """Five published questions; `student` is enrolled."""
     return await make_course(questions=5, enroll=(student,))
-
-
-def assert_error(response: httpx.Response, status: int, message: str) -> None:
-    """An ACE error: the status and exactly `{"message": ...}`."""
-    assert response.status_code == status, response.text
-    assert response.json() == {"message": message}
 
 
 async def start(actor: Actor, **body: Any) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The whole student flow, as the web app walks it (ace.md §17.3, §17.4): an instructor publishes a
 template, the enrolled student starts it, answers every question, then reads the review and summary."""
 
-from tests.api.practice.conftest import answer, assert_error
+from tests.actors import assert_error
+from tests.api.practice.conftest import answer
 
 
 class TestStudentFlow:

@@ -11,15 +11,8 @@ from sqlalchemy import update
 
 from acelab.db.session import unit_of_work
 from acelab.questions.models import Question
-from tests.api.practice.conftest import (
-    Actor,
-    Course,
-    answer,
-    answer_count,
-    assert_error,
-    start,
-    stored_session,
-)
+from tests.actors import Actor, assert_error
+from tests.api.practice.conftest import Course, answer, answer_count, start, stored_session
 from tests.factories import (
     make_enrollment,
     make_exam_package,

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from acelab.db.engine import Database
-from tests.api.practice.conftest import Actor, Course, assert_error, start
+from tests.actors import Actor, assert_error
+from tests.api.practice.conftest import Course, start
 from tests.factories import make_enrollment, make_exam_package, make_practice_template, make_topic
 
 TEMPLATE_KEYS = {

@@ -1,7 +1,8 @@
 """Timed ("Ironman") sessions: 60 s per question, finished lazily when read, listed or answered
 (ace.md §7.1, §7.3, §7.5, §7.8), with the current question's time recorded each way (§16.2 B6)."""
 
-from tests.api.practice.conftest import answer, answer_count, assert_error, start, stored_session
+from tests.actors import assert_error
+from tests.api.practice.conftest import answer, answer_count, start, stored_session
 
 
 class TestTimedExpiry:

@@ -7,7 +7,7 @@ import pytest
 from acelab.db.engine import Database
 from acelab.db.session import unit_of_work
 from acelab.questions.models import Question
-from tests.api.questions.conftest import Actor, LoginAs, assert_error
+from tests.actors import Actor, LoginAs, assert_error
 from tests.factories import make_question
 
 STATUSES = ("draft", "in_review", "needs_changes", "published", "archived")

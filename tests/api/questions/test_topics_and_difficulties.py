@@ -3,7 +3,7 @@
 import pytest
 
 from acelab.db.engine import Database
-from tests.api.questions.conftest import Actor, assert_error
+from tests.actors import Actor, assert_error
 from tests.factories import make_question, make_question_bank, make_topic
 
 SEEDED = [
