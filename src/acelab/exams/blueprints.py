@@ -32,6 +32,7 @@ MAX_ATTEMPTS_ALLOWED = 100
 
 
 def mix_entries(mix: Sequence[Mapping[str, Any]]) -> list[MixEntry]:
+    """Read a stored mix (wire keys) as draw entries."""
     return [
         MixEntry(topic_id=m.get("topicId"), difficulty_id=m.get("difficultyId"), count=int(m["count"]))
         for m in mix

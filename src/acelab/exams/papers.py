@@ -155,6 +155,7 @@ PaperChoices = dict[str, tuple[str, ...]]
 
 
 def paper_choices(paper: Sequence[Mapping[str, Any]]) -> PaperChoices:
+    """Map each question of a paper to its choice ids."""
     return {item["id"]: tuple(sorted(c["id"] for c in item["choices"])) for item in paper}
 
 

@@ -494,6 +494,7 @@ def _check_answers(choices: PaperChoices, given: Mapping[str, str | None]) -> No
 
 
 def check_session_id(session_id: str) -> None:
+    """Refuse a client-chosen id too long to be a real one (the web app's are UUIDs)."""
     if len(session_id) > MAX_SESSION_ID_LENGTH:
         raise errors.SessionIdTooLong(MAX_SESSION_ID_LENGTH)
 
@@ -663,7 +664,11 @@ async def _attempt_beat(
     client: ClientInfo,
     changes: Changes,
 ) -> BeatOutcome:
-    """A heartbeat of an attempt: the clock first, then order, then the answers it carries."""
+    """A heartbeat of an attempt: the clock first, then order, then the answers it carries.
+
+    Unlike a snapshot session's (ace.md §8.3 step 3), it does not resolve the enrollment again: the
+    attempt was bound to its package when it started, and unenrolling does not stop a running exam.
+    """
     requested_package = (exam_package_id or "").strip()
     if requested_package and requested_package != state.exam_package_id:
         raise errors.PackageMismatch()
@@ -1114,6 +1119,7 @@ def start_sweeper(db: Database, exams: ExamContext) -> asyncio.Task[None] | None
 
 
 async def stop_sweeper(task: asyncio.Task[None] | None) -> None:
+    """Stop the background sweep started by `start_sweeper`."""
     if task is None:
         return
     task.cancel()
