@@ -284,13 +284,13 @@ async def submit_session(
 
 @sessions.post("/{session_id}/events", response_model=OkResponse)
 async def record_event(
-    session_id: str, body: EventCreate, student: StudentCaller, db: DatabaseDep, exams: Exams
+    session_id: str, body: EventCreate, student: StudentToken, db: DatabaseDep, exams: Exams
 ) -> OkResponse:
     """Record an integrity event (focus, visibility) at server time; ignored once the session ended."""
     await exams_service.record_event(
         db,
         exams,
-        user_id=student.user_id,
+        authenticate=student,
         session_id=session_id,
         event_type=body.event_type,
         payload=body.payload,

@@ -1298,7 +1298,7 @@ async def record_event(
     db: Database,
     exams: ExamContext,
     *,
-    user_id: str,
+    authenticate: Authenticate,
     session_id: str,
     event_type: str,
     payload: Any,
@@ -1309,23 +1309,37 @@ async def record_event(
     Events for a session that is no longer active are acknowledged and not stored (ace.md §16.1 S6):
     after the end they are noise in the timeline an admin reads.
     """
-    event_type = _checked_event_type(event_type)
-    payload = payload if payload_given else {}
-    if _json_size(payload) > exams.limits.event_payload_max_bytes:
-        raise errors.EventPayloadTooLarge()
-    state = await _current(db, exams, user_id=user_id, session_id=session_id)
-    if state is None:
-        raise errors.SessionNotFound()
-    if state.status != ACTIVE:
+    for _ in range(MAX_TRIES):
+        changes = Changes()
+        try:
+            async with _saving_unit(db) as session:
+                user_id = (await authenticate(session)).user_id
+                event_type = _checked_event_type(event_type)
+                payload = payload if payload_given else {}
+                if _json_size(payload) > exams.limits.event_payload_max_bytes:
+                    raise errors.EventPayloadTooLarge()
+                conn = await session.connection()
+                now = clock.utcnow()
+                state = await _read(conn, user_id=user_id, session_id=session_id)
+                if state is None:
+                    raise errors.SessionNotFound()
+                if state.is_overdue(now):
+                    finished = await _finalize(
+                        conn, state, now=now, reason=SUBMITTED_ON_EXPIRY, changes=changes
+                    )
+                    if finished is None:
+                        raise _Retry()
+                    state = finished
+                if state.status == ACTIVE:
+                    await _append_events(
+                        conn, (user_id, session_id), [NewEvent(event_type, payload, CLIENT)], now
+                    )
+                    changes.add(live.EVENT, state, eventType=event_type, payload=payload, source=CLIENT)
+        except _Retry:
+            continue
+        changes.publish(exams)
         return
-    changes = Changes()
-    async with unit_of_work(db, write=True) as session:
-        now = clock.utcnow()
-        await _append_events(
-            await session.connection(), (user_id, session_id), [NewEvent(event_type, payload, CLIENT)], now
-        )
-    changes.add(live.EVENT, state, eventType=event_type, payload=payload, source=CLIENT)
-    changes.publish(exams)
+    raise errors.SessionBusy()
 
 
 # --- ACE: admin oversight -----------------------------------------------------------------------------
