@@ -178,3 +178,93 @@ def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
 
 def dumps(value: object) -> bytes:
     return json.dumps(value).encode()
+
+
+# --- CPU accounting from /proc: the server, PostgreSQL, this process and the machine ---
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> tuple[str, int, float] | None:
+    """(command name, parent pid, user+system CPU seconds) of a process."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = raw[raw.index("(") + 1 : raw.rindex(")")]
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _all_pids() -> list[int]:
+    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+
+def server_pids(port: int) -> list[int]:
+    """The `acelab serve --port <port>` process and its descendants (uvicorn's workers)."""
+    roots = []
+    for pid in _all_pids():
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in cmdline and str(port).encode() in cmdline:
+            roots.append(pid)
+    family = set(roots)
+    parents = {pid: stat[1] for pid in _all_pids() if (stat := _proc_stat(pid))}
+    grew = True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= children
+        grew = bool(children)
+    return sorted(family)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    return sum(stat[2] for pid in pids if (stat := _proc_stat(pid)))
+
+
+def postgres_cpu() -> float:
+    """All of PostgreSQL's CPU so far: the live processes, and the backends that have exited (the
+    postmaster reaps them, so their time is in its children's fields)."""
+    total = 0.0
+    for pid in _all_pids():
+        stat = _proc_stat(pid)
+        if stat is None or not stat[0].startswith("postgres"):
+            continue
+        total += stat[2]
+        if stat[1] == 1 or not (parent := _proc_stat(stat[1])) or not parent[0].startswith("postgres"):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[13]) + int(fields[14])) / CLOCK_TICKS  # cutime + cstime
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+@dataclass
+class CpuMark:
+    at: float
+    server: float
+    workers: list[float]  # each server process, busiest first
+    postgres: float
+    generator: float
+    busy: float
+    total: float
+
+
+def cpu_mark(pids: list[int], t0: float) -> CpuMark:
+    busy, total = machine_busy()
+    return CpuMark(
+        at=time.perf_counter() - t0,
+        server=cpu_seconds(pids),
+        workers=[cpu_seconds([pid]) for pid in pids],
+        postgres=postgres_cpu(),
+        generator=time.process_time(),
+        busy=busy,
+        total=total,
+    )

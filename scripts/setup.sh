@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   python3 python3-venv python3-dev gcc g++ sqlite3 bubblewrap libseccomp2
   openjdk-17-jdk-headless junit5
   jq  # the README's curl walkthroughs read JSON with it
+  wrk  # `make bench` drives the read-heavy routes with it
 )
 
 missing=()

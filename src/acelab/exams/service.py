@@ -37,6 +37,7 @@ from acelab import clock
 from acelab.admin import service as admin_service
 from acelab.catalog import service as catalog_service
 from acelab.db.base import JsonType
+from acelab.db.driver import HotStatement
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
@@ -157,7 +158,7 @@ class SessionState:
 
 _STATE_COLUMNS = tuple(getattr(ExamSession, name) for name in SessionState.__dataclass_fields__)
 _KEY = (ExamSession.user_id == bindparam("uid"), ExamSession.id == bindparam("sid"))
-_READ_STATE = select(*_STATE_COLUMNS).where(*_KEY)
+_READ_STATE = HotStatement(select(*_STATE_COLUMNS).where(*_KEY))
 _READ_PAPER = select(ExamSession.paper).where(*_KEY)
 _READ_STATE_AND_PAPER = select(*_STATE_COLUMNS, ExamSession.paper).where(*_KEY)
 _READ_SNAPSHOT = select(ExamSession.snapshot).where(*_KEY)
@@ -168,8 +169,8 @@ def _state(row: Any) -> SessionState:
 
 
 async def _read(conn: AsyncConnection, *, user_id: str, session_id: str) -> SessionState | None:
-    row = (await conn.execute(_READ_STATE, {"uid": user_id, "sid": session_id})).first()
-    return None if row is None else _state(row)
+    row = await _READ_STATE.first(conn, {"uid": user_id, "sid": session_id})
+    return None if row is None else SessionState(**row)
 
 
 async def _read_paper(conn: AsyncConnection, state: SessionState) -> list[JsonObject]:
@@ -216,7 +217,7 @@ _BEAT_VALUES = {
 _SNAPSHOT = bindparam("snap", type_=JsonType)
 _ANSWERS = bindparam("ans", type_=JsonType)
 # Statements built once: building one costs more than running it, and these run every 15 s per student.
-_BEAT_ACE = (
+_BEAT_ACE = HotStatement(
     update(ExamSession)
     .where(*_UNCHANGED)
     .values(
@@ -227,11 +228,11 @@ _BEAT_ACE = (
         tier_id=func.coalesce(ExamSession.tier_id, bindparam("tier")),
     )
 )
-_BEAT_ATTEMPT = update(ExamSession).where(*_UNCHANGED).values(**_BEAT_VALUES, answers=_ANSWERS)
-_BEAT_ATTEMPT_WITH_SNAPSHOT = (
+_BEAT_ATTEMPT = HotStatement(update(ExamSession).where(*_UNCHANGED).values(**_BEAT_VALUES, answers=_ANSWERS))
+_BEAT_ATTEMPT_WITH_SNAPSHOT = HotStatement(
     update(ExamSession).where(*_UNCHANGED).values(**_BEAT_VALUES, answers=_ANSWERS, snapshot=_SNAPSHOT)
 )
-_SAVE_ANSWERS = (
+_SAVE_ANSWERS = HotStatement(
     update(ExamSession)
     .where(*_UNCHANGED)
     .values(
@@ -619,8 +620,8 @@ async def _snapshot_beat(
     if _is_stale(state, seq):
         return BeatOutcome(state=state, applied=False, server_ts=now)
     integrity = _integrity(state, now=now, client=client, gap_s=exams.limits.heartbeat_gap_s)
-    result = await conn.execute(
-        _BEAT_ACE,
+    changed = await _BEAT_ACE.rowcount(
+        conn,
         {
             "uid": user_id,
             "sid": session_id,
@@ -633,7 +634,7 @@ async def _snapshot_beat(
             **integrity.values,
         },
     )
-    if result.rowcount == 0:
+    if changed == 0:
         raise _Retry()
     await _append_events(conn, (user_id, session_id), integrity.events, now)
     beaten = replace(
@@ -699,8 +700,7 @@ async def _attempt_beat(
     statement = _BEAT_ATTEMPT
     if snapshot_given:
         statement, params["snap"] = _BEAT_ATTEMPT_WITH_SNAPSHOT, snapshot
-    result = await conn.execute(statement, params)
-    if result.rowcount == 0:
+    if await statement.rowcount(conn, params) == 0:
         raise _Retry()
     await _append_events(conn, (state.user_id, state.id), integrity.events, now)
     beaten = replace(
@@ -965,8 +965,8 @@ async def _save(
     if _is_stale(state, seq):
         return SaveOutcome(state=state, applied=False, server_ts=now)
     merged = _merged_answers(state, answers)
-    result = await conn.execute(
-        _SAVE_ANSWERS,
+    changed = await _SAVE_ANSWERS.rowcount(
+        conn,
         {
             "uid": state.user_id,
             "sid": state.id,
@@ -976,7 +976,7 @@ async def _save(
             "ans": merged,
         },
     )
-    if result.rowcount == 0:
+    if changed == 0:
         raise _Retry()
     saved = replace(state, revision=state.revision + 1, updated_at=now, client_seq=seq, answers=merged)
     changes.add(live.HEARTBEAT, saved, status=ACTIVE, answeredCount=saved.answered_count)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acelab import clock
+from acelab.db.driver import pg_connection
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
@@ -420,30 +421,54 @@ _SESSION_AND_ACCOUNT = (
 )
 
 
+# PostgreSQL checks the session and touches `last_seen_at` in one round trip, and only when the
+# stored value is older than the resolution, so workers share the decision. (The outer SELECT reads
+# the snapshot from before the UPDATE: it does not read `last_seen_at`.)
+_TOUCH_AND_CHECK_SESSION = """
+WITH touched AS (
+    UPDATE auth_sessions SET last_seen_at = $3
+    WHERE id = $1 AND revoked_at IS NULL AND (last_seen_at <= $4 OR last_seen_at > $3)
+)
+SELECT s.revoked_at, s.expires_at, s.role AS session_role, u.deleted_at,
+       u.id, u.email, u.role, u.created_at, u.username, u.display_name
+FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id
+WHERE s.id = $1 AND s.user_id = $2
+"""
+
+
 async def authenticate(session: AsyncSession, ctx: IdentityContext, *, claims: Claims) -> Principal:
     """Check a token's session and user on every request: revocation, deletion and role changes
     take effect at once (ace.md §16.1 S1, S2, S14)."""
     now = clock.utcnow()
-    connection = await session.connection()
-    if ctx.last_seen.due(claims.session_id, now):
-        # Written before the read: on SQLite a write that follows a read in one transaction can
-        # fail with SQLITE_BUSY_SNAPSHOT instead of waiting for the lock.
-        await connection.execute(_TOUCH_SESSION, {"sid": claims.session_id, "now": now})
-        ctx.last_seen.mark(claims.session_id, now)
-    row = (
-        await connection.execute(_SESSION_AND_ACCOUNT, {"sid": claims.session_id, "uid": claims.user_id})
-    ).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= now or row.deleted_at is not None:
+    pg = await pg_connection(session)
+    if pg is not None:
+        stale = now - ctx.last_seen.resolution
+        row = await pg.fetchrow(_TOUCH_AND_CHECK_SESSION, claims.session_id, claims.user_id, now, stale)
+    else:
+        connection = await session.connection()
+        if ctx.last_seen.due(claims.session_id, now):
+            # Written before the read: on SQLite a write that follows a read in one transaction can
+            # fail with SQLITE_BUSY_SNAPSHOT instead of waiting for the lock.
+            await connection.execute(_TOUCH_SESSION, {"sid": claims.session_id, "now": now})
+            ctx.last_seen.mark(claims.session_id, now)
+        params = {"sid": claims.session_id, "uid": claims.user_id}
+        row = (await connection.execute(_SESSION_AND_ACCOUNT, params)).mappings().first()
+    if (
+        row is None
+        or row["revoked_at"] is not None
+        or row["expires_at"] <= now
+        or row["deleted_at"] is not None
+    ):
         raise errors.SessionNotValid()
-    if row.role != row.session_role or row.role != claims.role:
+    if row["role"] != row["session_role"] or row["role"] != claims.role:
         raise errors.SessionNotValid()
     account = Account(
-        id=row.id,
-        email=row.email,
-        role=row.role,
-        created_at=row.created_at,
-        username=row.username,
-        display_name=row.display_name,
+        id=row["id"],
+        email=row["email"],
+        role=row["role"],
+        created_at=row["created_at"],
+        username=row["username"],
+        display_name=row["display_name"],
     )
     return Principal(user=account, session_id=claims.session_id)
 

@@ -60,9 +60,10 @@ class PracticeSession(Base):
     __tablename__ = "practice_sessions"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'paused', 'finished')", name="status"),
-        # The student's list (ace.md §7.3), newest activity first, optionally by status.
-        Index("ix_practice_sessions_user_id_last_activity_at", "user_id", "last_activity_at", "created_at"),
+        # The student's list (ace.md §7.3), by user and optionally status; sorted by last activity
+        # without an index, so that an answer updates its row in place (migration 0009).
         Index("ix_practice_sessions_user_id_status", "user_id", "status"),
+        {"postgresql_with": {"fillfactor": 80}},
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)

@@ -39,7 +39,8 @@ instructor_templates = ace_router(
     prefix="/instructor/practice-templates", tags=["practice templates (instructor)"]
 )
 sessions = ace_router(prefix="/practice-sessions", tags=["practice sessions"])
-routers = (student_templates, instructor_templates, sessions)
+# Busiest first: the app includes them in this order, and FastAPI matches routes in order.
+routers = (sessions, student_templates, instructor_templates)
 
 # Go's strconv.ParseBool; anything else leaves the default (ace.md §6.3).
 _PARSE_BOOL = {

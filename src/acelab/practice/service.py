@@ -14,14 +14,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, type_coerce, update
+from sqlalchemy import bindparam, delete, insert, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import load_only
 
 from acelab import clock
 from acelab.catalog import service as catalog_service
-from acelab.db.base import JsonType, UtcDateTime
+from acelab.db.base import JsonType
+from acelab.db.driver import pg_connection
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
@@ -369,52 +370,57 @@ _RECORD_ANSWER = insert(PracticeAnswer).values(
 # PostgreSQL answers in one statement: the checks of ace.md §7.8 (active, the current question,
 # one of its choices, time left), the verdict, the timing and the answer's row, all in SQL. It
 # writes only when the answer is valid; otherwise the Python checks below find out why. It needs no
-# transaction, so on PostgreSQL an answer costs this statement alone when it is accepted.
-_ANSWER_IN_ONE_STATEMENT = text(
-    """
-WITH answered AS (
+# transaction, so on PostgreSQL an answer costs this statement alone when it is accepted, sent to
+# the driver connection (acelab.db.driver).
+_ANSWER_IN_ONE_STATEMENT = """
+WITH current AS (
+    -- The snapshot (about 11 KB, compressed out of line) is read once; the rest works on the current
+    -- question alone. A concurrent answer waits on the lock, then reads the session as this one left it.
+    SELECT s.id, s.questions_snapshot -> s.current_index AS item
+    FROM practice_sessions AS s
+    WHERE s.id = $1
+      AND s.user_id = $2
+      AND s.status = 'active'
+      AND NOT (
+          s.is_timed
+          AND floor(extract(epoch FROM CAST($5 AS timestamptz) - s.started_at)) >= s.time_limit_seconds
+      )
+    FOR UPDATE
+), answered AS (
     UPDATE practice_sessions AS s
     SET current_index = s.current_index + 1,
-        correct_count = s.correct_count + CASE
-            WHEN s.questions_snapshot -> s.current_index ->> 'correctChoiceId' = CAST(:choice_id AS text)
-            THEN 1 ELSE 0 END,
+        correct_count = s.correct_count
+            + CASE WHEN c.item ->> 'correctChoiceId' = CAST($4 AS text) THEN 1 ELSE 0 END,
         status = CASE WHEN s.current_index + 1 >= s.target_count THEN 'finished' ELSE 'active' END,
         question_timings = jsonb_set(
             s.question_timings,
-            ARRAY[CAST(:question_id AS text)],
+            ARRAY[CAST($3 AS text)],
             to_jsonb(
-                COALESCE((s.question_timings ->> CAST(:question_id AS text))::integer, 0)
+                COALESCE((s.question_timings ->> CAST($3 AS text))::integer, 0)
                 + GREATEST(
-                    0, floor(extract(epoch FROM CAST(:now AS timestamptz) - s.current_question_started_at))
+                    0, floor(extract(epoch FROM CAST($5 AS timestamptz) - s.current_question_started_at))
                 )::integer
             )
         ),
-        current_question_started_at = CAST(:now AS timestamptz),
-        last_activity_at = CAST(:now AS timestamptz)
-    WHERE s.id = :session_id
-      AND s.user_id = :user_id
-      AND s.status = 'active'
-      AND s.questions_snapshot -> s.current_index ->> 'id' = CAST(:question_id AS text)
-      AND s.questions_snapshot -> s.current_index -> 'choices'
-          @> jsonb_build_array(jsonb_build_object('id', CAST(:choice_id AS text)))
-      AND NOT (
-          s.is_timed
-          AND floor(extract(epoch FROM CAST(:now AS timestamptz) - s.started_at)) >= s.time_limit_seconds
-      )
-    RETURNING s.id, s.user_id, s.status, s.questions_snapshot -> (s.current_index - 1) AS item
+        current_question_started_at = CAST($5 AS timestamptz),
+        last_activity_at = CAST($5 AS timestamptz)
+    FROM current AS c
+    WHERE s.id = c.id
+      AND c.item ->> 'id' = CAST($3 AS text)
+      AND c.item -> 'choices' @> jsonb_build_array(jsonb_build_object('id', CAST($4 AS text)))
+    RETURNING s.id, s.user_id, s.status, c.item
 ), recorded AS (
     INSERT INTO practice_answers (session_id, user_id, question_id, choice_id, correct, explanation, ts)
-    SELECT id, user_id, CAST(:question_id AS text), CAST(:choice_id AS text),
-           item ->> 'correctChoiceId' = CAST(:choice_id AS text), item ->> 'explanation',
-           CAST(:now AS timestamptz)
+    SELECT id, user_id, CAST($3 AS text), CAST($4 AS text),
+           item ->> 'correctChoiceId' = CAST($4 AS text), item ->> 'explanation',
+           CAST($5 AS timestamptz)
     FROM answered
 )
-SELECT item ->> 'correctChoiceId' = CAST(:choice_id AS text) AS correct,
+SELECT item ->> 'correctChoiceId' = CAST($4 AS text) AS correct,
        item ->> 'explanation' AS explanation,
        status = 'finished' AS done
 FROM answered
 """
-).bindparams(bindparam("now", type_=UtcDateTime))
 _FINISH = (
     update(PracticeSession)
     .where(*_UNCHANGED)
@@ -772,17 +778,12 @@ async def _answer_in_one_statement(
     conn: AsyncConnection, *, user_id: str, session_id: str, question_id: str, choice_id: str, now: datetime
 ) -> AnswerOutcome | None:
     """PostgreSQL: check and record a valid answer in one statement; None when it wrote nothing."""
-    params = {
-        "session_id": session_id,
-        "user_id": user_id,
-        "question_id": question_id,
-        "choice_id": choice_id,
-        "now": now,
-    }
-    row = (await conn.execute(_ANSWER_IN_ONE_STATEMENT, params)).first()
+    pg = await pg_connection(conn)
+    assert pg is not None
+    row = await pg.fetchrow(_ANSWER_IN_ONE_STATEMENT, session_id, user_id, question_id, choice_id, now)
     if row is None:
         return None
-    return AnswerOutcome(correct=row.correct, explanation=row.explanation, done=row.done)
+    return AnswerOutcome(correct=row["correct"], explanation=row["explanation"], done=row["done"])
 
 
 async def _record_checked_answer(
