@@ -78,7 +78,7 @@ class Settings(BaseSettings):
         10, validation_alias=_env("ACELAB_REFRESH_REUSE_GRACE_S", "refresh_reuse_grace_s")
     )
     default_session_limit: int = 3
-    # last_seen_at is written at most this often per session and worker.
+    # last_seen_at is written at most this often per session (on SQLite, per session and worker).
     last_seen_resolution_s: int = 60
 
     # Argon2id, at or above OWASP's minimum (m=19 MiB, t=2, p=1).
