@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from acelab.db.session import DatabaseDep, unit_of_work
 from acelab.exams.context import ExamContext
-from acelab.http.auth import Credentials, Identity, PortalAuth, _claims, _token
+from acelab.http.auth import Credentials, Identity, PortalAuth, request_token, verified_claims
 from acelab.identity import errors as identity_errors
 from acelab.identity import service as identity_service
 from acelab.identity.context import IdentityContext
@@ -65,7 +65,7 @@ async def student_token(request: Request, ctx: Identity, credentials: Credential
     """`StudentPrincipal` in two halves (ace.md §2.6): the token here, before the body is read, as the
     original's middleware does; the database half in the service's unit of work, which saves the
     heartbeat, the busiest request of an exam day, a second connection and unit of work."""
-    claims = _claims(ctx, _token(request, malformed=identity_errors.MissingAuthorization))
+    claims = verified_claims(ctx, request_token(request, malformed=identity_errors.MissingAuthorization))
     if claims.role != "student" or "student" not in claims.audiences:
         raise identity_errors.WrongPortal()
     return SessionCheck(ctx=ctx, claims=claims)

@@ -56,7 +56,9 @@ def _bearer(request: Request) -> tuple[bool, str]:
     return True, token.strip()
 
 
-def _token(request: Request, *, malformed: Callable[[], Unauthorized]) -> str:
+def request_token(request: Request, *, malformed: Callable[[], Unauthorized]) -> str:
+    """The access token: the Bearer header's when there is one (`malformed` when it is empty), else
+    the access cookie's."""
     present, token = _bearer(request)
     if present:
         if not token:
@@ -68,7 +70,8 @@ def _token(request: Request, *, malformed: Callable[[], Unauthorized]) -> str:
     return token
 
 
-def _claims(ctx: IdentityContext, token: str) -> Claims:
+def verified_claims(ctx: IdentityContext, token: str) -> Claims:
+    """The claims of a token whose signature, issuer and expiry check out; 401 otherwise."""
     claims = ctx.signer.decode(token, now=clock.utcnow())
     if claims is None:
         raise errors.InvalidToken()
@@ -84,7 +87,7 @@ class PortalAuth:
     async def __call__(
         self, request: Request, session: DbSession, ctx: Identity, _: Credentials
     ) -> Principal:
-        claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
+        claims = verified_claims(ctx, request_token(request, malformed=errors.MissingAuthorization))
         if claims.role != self.portal or self.portal not in claims.audiences:
             raise errors.WrongPortal()
         return await identity_service.authenticate(session, ctx, claims=claims)
@@ -98,7 +101,7 @@ class InstructorOrAdminAuth:
     async def __call__(
         self, request: Request, session: DbSession, ctx: Identity, _: Credentials
     ) -> Principal:
-        claims = _claims(ctx, _token(request, malformed=errors.InvalidAuthorization))
+        claims = verified_claims(ctx, request_token(request, malformed=errors.InvalidAuthorization))
         principal = await identity_service.authenticate(session, ctx, claims=claims)
         if claims.role not in self.allowed or not self.allowed.intersection(claims.audiences):
             raise errors.WrongPortal()
@@ -117,7 +120,7 @@ class AnyPortalAuth:
     async def __call__(
         self, request: Request, session: DbSession, ctx: Identity, _: Credentials
     ) -> Principal:
-        claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
+        claims = verified_claims(ctx, request_token(request, malformed=errors.MissingAuthorization))
         if claims.role not in self.portals or claims.role not in claims.audiences:
             raise errors.WrongPortal()
         return await identity_service.authenticate(session, ctx, claims=claims)
@@ -133,7 +136,7 @@ class AnyAuth:
         self, request: Request, session: DbSession, ctx: Identity, _: Credentials
     ) -> Principal | None:
         try:
-            claims = _claims(ctx, _token(request, malformed=errors.MissingAuthorization))
+            claims = verified_claims(ctx, request_token(request, malformed=errors.MissingAuthorization))
             return await identity_service.authenticate(session, ctx, claims=claims)
         except Unauthorized:
             if self.required:
