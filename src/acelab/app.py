@@ -35,6 +35,7 @@ from acelab.judge import service as judge_service
 from acelab.logs import RequestIdMiddleware
 from acelab.practice import routes as practice_routes
 from acelab.questions import routes as question_routes
+from acelab.questions.pools import QuestionPools
 
 PORTALS = ("student", "instructor", "admin")
 
@@ -74,7 +75,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.identity = identity
-    app.state.exams = ExamContext.from_settings(settings)
+    app.state.question_pools = QuestionPools(ttl_s=settings.question_pool_ttl_s)
+    app.state.exams = ExamContext.from_settings(settings, pools=app.state.question_pools)
     install_error_handlers(app)
 
     app.include_router(health.ace)

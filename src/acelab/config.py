@@ -130,10 +130,16 @@ class Settings(BaseSettings):
     exam_heartbeat_gap_s: int = Field(
         45, ge=1, validation_alias=_env("ACELAB_EXAM_HEARTBEAT_GAP_S", "exam_heartbeat_gap_s")
     )
-    # Published questions a process keeps per package for drawing exam papers; a question published
-    # or withdrawn shows up in new papers at most this much later. 0: read them at every start.
-    exam_question_pool_ttl_s: float = Field(
-        30.0, ge=0, validation_alias=_env("ACELAB_EXAM_QUESTION_POOL_TTL_S", "exam_question_pool_ttl_s")
+    # Published questions a process keeps per package for drawing exam papers and practice sessions;
+    # a question published or withdrawn shows up in new papers at most this much later (practice
+    # checks what it draws, so only a newly published question waits). 0: read them at every start.
+    # The ACELAB_EXAM_ name is the one releases before practice shared the pools read.
+    question_pool_ttl_s: float = Field(
+        30.0,
+        ge=0,
+        validation_alias=_env(
+            "ACELAB_QUESTION_POOL_TTL_S", "ACELAB_EXAM_QUESTION_POOL_TTL_S", "question_pool_ttl_s"
+        ),
     )
     # Live feed messages an admin's stream may fall behind by before it is closed (it reconnects).
     exam_live_queue_size: int = Field(

@@ -1,24 +1,16 @@
-"""Exam papers: the questions a package offers (kept briefly per process), the draw that freezes an
-attempt's paper, its scoring, and the per-process cache of what a paper's answers may name."""
+"""Exam papers: the draw from a package's question pool that freezes an attempt's paper, its scoring,
+and the per-process cache of what a paper's answers may name."""
 
-import asyncio
 import random
 import secrets
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
-from acelab import clock
-from acelab.db.engine import Database
-from acelab.db.session import unit_of_work
-from acelab.questions import service as questions_service
-from acelab.questions.service import ExamCandidate
+from acelab.questions.pools import Pool, PublishedQuestion
 
 JsonObject = dict[str, Any]
-# (topic id, difficulty id); None matches any.
-BucketKey = tuple[str | None, str | None]
 
 # Each draw gets a generator seeded with 256 bits from the OS: no paper can be predicted from
 # another, and a draw costs a few hundred generator calls, not as many system calls.
@@ -32,80 +24,20 @@ class MixEntry:
     count: int
 
 
-@dataclass
-class Pool:
-    """The published questions of one package at `loaded_at`, indexed by (topic, difficulty) on demand."""
-
-    loaded_at: datetime
-    candidates: tuple[ExamCandidate, ...]
-    _buckets: dict[BucketKey, list[ExamCandidate]] = field(default_factory=dict)
-
-    def bucket(self, key: BucketKey) -> list[ExamCandidate]:
-        found = self._buckets.get(key)
-        if found is None:
-            topic_id, difficulty_id = key
-            found = [
-                c
-                for c in self.candidates
-                if (topic_id is None or c.topic_id == topic_id)
-                and (difficulty_id is None or c.difficulty_id == difficulty_id)
-            ]
-            self._buckets[key] = found
-        return found
-
-
-class QuestionPools:
-    """Per-process pools, reloaded after `ttl_s` (clock time, so tests can move it).
-
-    Exam day starts thousands of attempts of one package within a minute; each would otherwise read
-    the whole bank. Concurrent starts wait for one load instead of each loading.
-    """
-
-    def __init__(self, *, ttl_s: float) -> None:
-        self.ttl = timedelta(seconds=ttl_s)
-        self._pools: dict[str, Pool] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-
-    def _fresh(self, exam_package_id: str, now: datetime) -> Pool | None:
-        pool = self._pools.get(exam_package_id)
-        if pool is None or now - pool.loaded_at >= self.ttl:
-            return None
-        return pool
-
-    async def get(self, db: Database, *, exam_package_id: str) -> Pool:
-        """Return the package's pool, loading it when missing or older than the TTL."""
-        pool = self._fresh(exam_package_id, clock.utcnow())
-        if pool is not None:
-            return pool
-        lock = self._locks.setdefault(exam_package_id, asyncio.Lock())
-        async with lock:
-            now = clock.utcnow()
-            pool = self._fresh(exam_package_id, now)
-            if pool is None:
-                async with unit_of_work(db, autocommit=True) as session:
-                    candidates = await questions_service.list_exam_candidates(
-                        session, exam_package_id=exam_package_id
-                    )
-                pool = Pool(loaded_at=now, candidates=tuple(candidates))
-                if self.ttl > timedelta(0):
-                    self._pools[exam_package_id] = pool
-            return pool
-
-
-def _paper_item(candidate: ExamCandidate, *, shuffle_choices: bool, rng: random.Random) -> JsonObject:
-    choices = [{"id": c["id"], "text": c["text"]} for c in candidate.choices]
+def _paper_item(question: PublishedQuestion, *, shuffle_choices: bool, rng: random.Random) -> JsonObject:
+    choices = [{"id": c["id"], "text": c["text"]} for c in question.choices]
     if shuffle_choices:
         rng.shuffle(choices)
     return {
-        "id": candidate.id,
-        "prompt": candidate.prompt,
+        "id": question.id,
+        "prompt": question.prompt,
         "choices": choices,
-        "correctChoiceId": candidate.correct_choice_id,
-        "explanation": candidate.explanation,
-        "topicId": candidate.topic_id,
-        "topicName": candidate.topic_name,
-        "difficultyId": candidate.difficulty_id,
-        "difficultyName": candidate.difficulty_name,
+        "correctChoiceId": question.correct_choice_id,
+        "explanation": question.explanation,
+        "topicId": question.topic_id,
+        "topicName": question.topic_name,
+        "difficultyId": question.difficulty_id,
+        "difficultyName": question.difficulty_name,
     }
 
 
@@ -120,7 +52,7 @@ def draw_paper(
     """Draw `question_count` distinct questions: each mix entry's count from its topic and difficulty,
     the rest from the whole pool. None when the pool cannot fill a part."""
     rng = random.Random(secrets.randbits(SEED_BITS))
-    chosen: list[ExamCandidate] = []
+    chosen: list[PublishedQuestion] = []
     taken: set[str] = set()
     parts = [(entry.topic_id, entry.difficulty_id, entry.count) for entry in mix]
     rest = question_count - sum(entry.count for entry in mix)

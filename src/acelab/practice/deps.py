@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from acelab.db.session import DatabaseDep, unit_of_work
 from acelab.http.auth import Credentials, Identity, PortalAuth
 from acelab.identity.service import Principal
+from acelab.questions.pools import QuestionPools
 
 _student_auth = PortalAuth("student")
 
@@ -35,3 +36,11 @@ async def student_in_autocommit(
 
 
 StudentCaller = Annotated[Principal, Depends(student_in_autocommit)]
+
+
+async def get_question_pools(request: Request) -> QuestionPools:
+    pools: QuestionPools = request.app.state.question_pools
+    return pools
+
+
+QuestionPoolsDep = Annotated[QuestionPools, Depends(get_question_pools)]

@@ -15,7 +15,7 @@ from acelab.http.errors import ace_router
 from acelab.http.pagination import Paging
 from acelab.http.wire import SuccessResponse
 from acelab.practice import service as practice_service
-from acelab.practice.deps import AutocommitSession, StudentCaller
+from acelab.practice.deps import AutocommitSession, QuestionPoolsDep, StudentCaller
 from acelab.practice.schemas import (
     AnswerCreate,
     AnswerResult,
@@ -230,12 +230,17 @@ async def list_sessions(
 
 @sessions.post("", response_model=PracticeSessionRead, response_model_exclude_unset=True)
 async def create_session(
-    body: PracticeSessionCreate, student: StudentCaller, session: AutocommitSession, db: DatabaseDep
+    body: PracticeSessionCreate,
+    student: StudentCaller,
+    session: AutocommitSession,
+    db: DatabaseDep,
+    pools: QuestionPoolsDep,
 ) -> PracticeSessionRead:
     """Start a session from a template (its timed and count win) or from a package."""
     state = await practice_service.create_session(
         session,
         db,
+        pools,
         user_id=student.user_id,
         exam_package_id=body.exam_package_id,
         template_id=body.template_id,

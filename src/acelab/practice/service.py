@@ -38,8 +38,8 @@ from acelab.practice.models import (
     PracticeTemplate,
 )
 from acelab.practice.schemas import PracticeTemplateUpdate
-from acelab.questions import service as questions_service
 from acelab.questions.models import QuestionDifficulty, QuestionTopic
+from acelab.questions.pools import QuestionPools, pick_practice_questions
 
 # ace.md §7.1: `ironmanSecondsPerQuestion`.
 SECONDS_PER_TIMED_QUESTION = 60
@@ -502,6 +502,7 @@ async def get_session_or_raise(session: AsyncSession, *, user_id: str, session_i
 async def create_session(
     session: AsyncSession,
     db: Database,
+    pools: QuestionPools,
     *,
     user_id: str,
     exam_package_id: str | None,
@@ -517,6 +518,8 @@ async def create_session(
     """
     create = functools.partial(
         _create_session,
+        db=db,
+        pools=pools,
         user_id=user_id,
         exam_package_id=exam_package_id,
         template_id=template_id,
@@ -532,6 +535,8 @@ async def create_session(
 async def _create_session(
     session: AsyncSession,
     *,
+    db: Database,
+    pools: QuestionPools,
     user_id: str,
     exam_package_id: str | None,
     template_id: str | None,
@@ -559,8 +564,10 @@ async def _create_session(
         enrollment = await catalog_service.resolve_enrollment(
             session, user_id=user_id, exam_package_id=exam_package_id
         )
-    snapshot = await questions_service.select_practice_questions(
+    snapshot = await pick_practice_questions(
         session,
+        db,
+        pools,
         exam_package_id=enrollment.exam_package_id,
         topic_id=topic_id,
         difficulty_id=difficulty_id,

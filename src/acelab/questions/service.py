@@ -677,10 +677,11 @@ async def select_practice_questions(
     difficulty_id: str | None,
     count: int,
 ) -> list[QuestionSnapshot]:
-    """Pick up to `count` random published questions of the package's visible banks (ace.md §7.2).
+    """Pick up to `count` random published questions of the package's visible banks in SQL (ace.md §7.2).
 
     Returns them in the random order picked, each with its choices by order_index; an empty list
-    when there is no candidate. Hidden topics are not excluded, as in the original.
+    when there is no candidate. Hidden topics are not excluded, as in the original. Sessions start
+    through `questions.pools.pick_practice_questions`, which comes here when its pool cannot serve.
     """
     if count <= 0:
         return []
@@ -729,85 +730,6 @@ async def select_practice_questions(
     }
     # A question deleted between the two reads is simply left out.
     return [by_id[question_id] for question_id in ids if question_id in by_id]
-
-
-# --- exam papers (drawn by the exams domain) ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExamCandidate:
-    """A question an exam paper may contain, with what scoring and the per-topic breakdown need."""
-
-    id: str
-    prompt: str
-    explanation: str
-    correct_choice_id: str
-    choices: tuple[SnapshotChoice, ...]
-    topic_id: str | None
-    topic_name: str | None
-    difficulty_id: str
-    difficulty_name: str
-
-
-async def list_exam_candidates(session: AsyncSession, *, exam_package_id: str) -> list[ExamCandidate]:
-    """Every question an exam of the package may draw: published, in a visible bank of the package,
-    with a correct choice and at least two choices (the same pool as practice, ace.md §7.2)."""
-    rows = (
-        await session.execute(
-            select(
-                Question.id,
-                Question.prompt,
-                Question.explanation_text,
-                Question.topic_id,
-                QuestionTopic.name.label("topic_name"),
-                Question.difficulty_id,
-                QuestionDifficulty.display_name.label("difficulty_name"),
-                CorrectChoice.choice_id,
-            )
-            .join(QuestionBank, QuestionBank.id == Question.question_bank_id)
-            .join(CorrectChoice, CorrectChoice.question_id == Question.id)
-            .join(QuestionDifficulty, QuestionDifficulty.id == Question.difficulty_id)
-            .outerjoin(QuestionTopic, QuestionTopic.id == Question.topic_id)
-            .where(
-                QuestionBank.exam_package_id == exam_package_id,
-                QuestionBank.is_hidden.is_(False),
-                Question.status == PUBLISHED,
-            )
-            .order_by(Question.id)
-        )
-    ).all()
-    if not rows:
-        return []
-    choices: dict[str, list[SnapshotChoice]] = {row.id: [] for row in rows}
-    choice_rows = await session.execute(
-        select(Choice.question_id, Choice.id, Choice.text)
-        .join(Question, Question.id == Choice.question_id)
-        .join(QuestionBank, QuestionBank.id == Question.question_bank_id)
-        .where(
-            QuestionBank.exam_package_id == exam_package_id,
-            QuestionBank.is_hidden.is_(False),
-            Question.status == PUBLISHED,
-        )
-        .order_by(Choice.question_id, Choice.order_index)
-    )
-    for question_id, choice_id, text in choice_rows:
-        if question_id in choices:
-            choices[question_id].append(SnapshotChoice(id=choice_id, text=text))
-    return [
-        ExamCandidate(
-            id=row.id,
-            prompt=row.prompt,
-            explanation=row.explanation_text,
-            correct_choice_id=row.choice_id,
-            choices=tuple(choices[row.id]),
-            topic_id=row.topic_id,
-            topic_name=row.topic_name,
-            difficulty_id=row.difficulty_id,
-            difficulty_name=row.difficulty_name,
-        )
-        for row in rows
-        if len(choices[row.id]) >= MIN_CHOICES
-    ]
 
 
 async def existing_topic_ids(session: AsyncSession, *, topic_ids: Sequence[str]) -> set[str]:

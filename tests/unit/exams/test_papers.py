@@ -2,13 +2,14 @@
 
 from datetime import UTC, datetime
 
-from acelab.exams.papers import MixEntry, Pool, draw_paper, score_paper
-from acelab.questions.service import ExamCandidate, SnapshotChoice
+from acelab.exams.papers import MixEntry, draw_paper, score_paper
+from acelab.questions.pools import Pool, PublishedQuestion
+from acelab.questions.service import SnapshotChoice
 
 
-def candidate(n: int, *, topic: str | None, difficulty: str) -> ExamCandidate:
+def candidate(n: int, *, topic: str | None, difficulty: str) -> PublishedQuestion:
     choices = tuple(SnapshotChoice(id=f"c{n}-{i}", text=f"choice {i}") for i in range(4))
-    return ExamCandidate(
+    return PublishedQuestion(
         id=f"q{n}",
         prompt=f"question {n}",
         explanation=f"because {n}",
@@ -18,6 +19,7 @@ def candidate(n: int, *, topic: str | None, difficulty: str) -> ExamCandidate:
         topic_name=None if topic is None else topic.upper(),
         difficulty_id=difficulty,
         difficulty_name=difficulty.title(),
+        updated_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
 
 
@@ -26,7 +28,7 @@ def pool() -> Pool:
     items = [
         candidate(n, topic=("a", "b", None)[n % 3], difficulty=("easy", "hard")[n % 2]) for n in range(12)
     ]
-    return Pool(loaded_at=datetime.now(UTC), candidates=tuple(items))
+    return Pool(loaded_at=datetime.now(UTC), questions=tuple(items))
 
 
 class TestDrawPaper:
