@@ -20,6 +20,7 @@ class Database:
     sessionmaker: async_sessionmaker[AsyncSession]
     # Sessions whose statements each commit on their own: reads skip the BEGIN/COMMIT round trips.
     autocommit_sessionmaker: async_sessionmaker[AsyncSession]
+    autocommit_engine: AsyncEngine
     # SQLite has one writer at a time and its busy handler sleeps in steps of up to 100 ms: writers
     # of one process queue here instead, so only other processes ever meet the busy handler.
     sqlite_write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -51,6 +52,7 @@ def create_database(url: str, *, pool_size: int = 20) -> Database:
         engine=engine,
         sessionmaker=async_sessionmaker(engine, expire_on_commit=False),
         autocommit_sessionmaker=async_sessionmaker(autocommit_engine, expire_on_commit=False),
+        autocommit_engine=autocommit_engine,
     )
 
 

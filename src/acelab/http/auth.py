@@ -11,6 +11,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from acelab import clock
+from acelab.db.driver import Unit
 from acelab.db.session import DbSession
 from acelab.errors import Unauthorized
 from acelab.http.cookies import ACCESS_COOKIE
@@ -87,10 +88,14 @@ class PortalAuth:
     async def __call__(
         self, request: Request, session: DbSession, ctx: Identity, _: Credentials
     ) -> Principal:
+        return await self.check(request, session, ctx)
+
+    async def check(self, request: Request, unit: Unit, ctx: IdentityContext) -> Principal:
+        """The checks, with the session's half in `unit`."""
         claims = verified_claims(ctx, request_token(request, malformed=errors.MissingAuthorization))
         if claims.role != self.portal or self.portal not in claims.audiences:
             raise errors.WrongPortal()
-        return await identity_service.authenticate(session, ctx, claims=claims)
+        return await identity_service.authenticate(unit, ctx, claims=claims)
 
 
 class InstructorOrAdminAuth:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acelab import clock
-from acelab.db.driver import pg_connection
+from acelab.db.driver import Unit, pg_connection, sqlalchemy_connection
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
@@ -436,16 +436,17 @@ WHERE s.id = $1 AND s.user_id = $2
 """
 
 
-async def authenticate(session: AsyncSession, ctx: IdentityContext, *, claims: Claims) -> Principal:
+async def authenticate(unit: Unit, ctx: IdentityContext, *, claims: Claims) -> Principal:
     """Check a token's session and user on every request: revocation, deletion and role changes
-    take effect at once (ace.md §16.1 S1, S2, S14)."""
+    take effect at once (ace.md §16.1 S1, S2, S14). `unit` runs in autocommit or in the request's
+    transaction."""
     now = clock.utcnow()
-    pg = await pg_connection(session)
+    pg = await pg_connection(unit)
     if pg is not None:
         stale = now - ctx.last_seen.resolution
         row = await pg.fetchrow(_TOUCH_AND_CHECK_SESSION, claims.session_id, claims.user_id, now, stale)
     else:
-        connection = await session.connection()
+        connection = await sqlalchemy_connection(unit)
         if ctx.last_seen.due(claims.session_id, now):
             # Written before the read: on SQLite a write that follows a read in one transaction can
             # fail with SQLITE_BUSY_SNAPSHOT instead of waiting for the lock.

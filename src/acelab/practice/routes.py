@@ -15,7 +15,7 @@ from acelab.http.errors import ace_router
 from acelab.http.pagination import Paging
 from acelab.http.wire import SuccessResponse
 from acelab.practice import service as practice_service
-from acelab.practice.deps import AutocommitSession, QuestionPoolsDep, StudentCaller
+from acelab.practice.deps import AutocommitSession, HotStudent, QuestionPoolsDep, StudentCaller
 from acelab.practice.schemas import (
     AnswerCreate,
     AnswerResult,
@@ -279,13 +279,13 @@ async def resume_session(
 
 @sessions.post("/{session_id}/answers", response_model=AnswerResult)
 async def answer_question(
-    session_id: str, body: AnswerCreate, student: StudentCaller, session: AutocommitSession, db: DatabaseDep
+    session_id: str, body: AnswerCreate, student: HotStudent, db: DatabaseDep
 ) -> AnswerResult:
     """Answer the current question, once; the explanation comes back with the verdict."""
     outcome = await practice_service.answer_question(
-        session,
+        student.conn,
         db,
-        user_id=student.user_id,
+        user_id=student.principal.user_id,
         session_id=session_id,
         question_id=body.question_id,
         choice_id=body.choice_id,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import load_only
 from acelab import clock
 from acelab.catalog import service as catalog_service
 from acelab.db.base import JsonType
-from acelab.db.driver import pg_connection
+from acelab.db.driver import HotConnection, HotStatement, Unit, pg_connection, sqlalchemy_connection
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
@@ -323,21 +323,23 @@ class SessionState:
 _CURRENT_ITEM = type_coerce(
     PracticeSession.questions_snapshot.op("->")(PracticeSession.current_index), JsonType
 )
-_READ_STATE = select(
-    PracticeSession.id,
-    PracticeSession.status,
-    PracticeSession.created_at,
-    PracticeSession.started_at,
-    PracticeSession.package_id,
-    PracticeSession.is_timed,
-    PracticeSession.time_limit_seconds,
-    PracticeSession.current_question_started_at,
-    PracticeSession.question_timings,
-    PracticeSession.target_count,
-    PracticeSession.current_index,
-    PracticeSession.correct_count,
-    _CURRENT_ITEM.label("current_item"),
-).where(PracticeSession.id == bindparam("session_id"), PracticeSession.user_id == bindparam("user_id"))
+_READ_STATE = HotStatement(
+    select(
+        PracticeSession.id,
+        PracticeSession.status,
+        PracticeSession.created_at,
+        PracticeSession.started_at,
+        PracticeSession.package_id,
+        PracticeSession.is_timed,
+        PracticeSession.time_limit_seconds,
+        PracticeSession.current_question_started_at,
+        PracticeSession.question_timings,
+        PracticeSession.target_count,
+        PracticeSession.current_index,
+        PracticeSession.correct_count,
+        _CURRENT_ITEM.label("current_item"),
+    ).where(PracticeSession.id == bindparam("session_id"), PracticeSession.user_id == bindparam("user_id"))
+)
 # The state a change was computed from must still be there when it is written.
 _UNCHANGED = (
     PracticeSession.id == bindparam("session_id"),
@@ -421,7 +423,7 @@ SELECT item ->> 'correctChoiceId' = CAST($4 AS text) AS correct,
        status = 'finished' AS done
 FROM answered
 """
-_FINISH = (
+_FINISH = HotStatement(
     update(PracticeSession)
     .where(*_UNCHANGED)
     .values(status=FINISHED, question_timings=_TIMINGS, last_activity_at=bindparam("now"))
@@ -448,12 +450,12 @@ _RESUME = (
 )
 
 
-async def _read_state(conn: AsyncConnection, *, user_id: str, session_id: str) -> SessionState:
+async def _read_state(conn: Unit, *, user_id: str, session_id: str) -> SessionState:
     # ace.md §7.5: another student's session is "not found", like a missing one.
-    row = (await conn.execute(_READ_STATE, {"session_id": session_id, "user_id": user_id})).first()
+    row = await _READ_STATE.first(conn, {"session_id": session_id, "user_id": user_id})
     if row is None:
         raise errors.SessionNotFound()
-    return SessionState(**row._asdict())
+    return SessionState(**row)
 
 
 def _unchanged(state: SessionState) -> dict[str, Any]:
@@ -465,11 +467,10 @@ def _unchanged(state: SessionState) -> dict[str, Any]:
     }
 
 
-async def _finish_expired(conn: AsyncConnection, state: SessionState, now: datetime) -> SessionState | None:
+async def _finish_expired(conn: Unit, state: SessionState, now: datetime) -> SessionState | None:
     """Force-finish a timed session whose time is up; None when it changed since it was read."""
     timings = state.timings_with_current(now)
-    result = await conn.execute(_FINISH, {**_unchanged(state), "timings": timings, "now": now})
-    if result.rowcount == 0:
+    if await _FINISH.rowcount(conn, {**_unchanged(state), "timings": timings, "now": now}) == 0:
         return None
     return replace(state, status=FINISHED, question_timings=timings)
 
@@ -744,7 +745,7 @@ class AnswerOutcome:
 
 
 async def answer_question(
-    session: AsyncSession,
+    conn: HotConnection,
     db: Database,
     *,
     user_id: str,
@@ -754,10 +755,10 @@ async def answer_question(
 ) -> AnswerOutcome:
     """Answer the current question, exactly once (ace.md §7.8).
 
-    `session` runs in autocommit. On PostgreSQL an accepted answer is one statement that needs no
-    transaction; on SQLite the answer is checked in Python and its UPDATE and INSERT share a write
-    unit of their own. Either way a timed session found past its limit is finished and committed
-    before `time is up` is raised.
+    On PostgreSQL an accepted answer is one statement on `conn`, which needs no transaction; on
+    SQLite the answer is checked in Python and its UPDATE and INSERT share a write unit of their own.
+    Either way a timed session found past its limit is finished and committed before `time is up`
+    is raised.
     """
     if db.is_sqlite:
         async with unit_of_work(db, write=True) as write_session:
@@ -770,7 +771,7 @@ async def answer_question(
             )
     else:
         outcome = await _answer(
-            await session.connection(),
+            conn,
             user_id=user_id,
             session_id=session_id,
             question_id=question_id,
@@ -782,7 +783,7 @@ async def answer_question(
 
 
 async def _answer_in_one_statement(
-    conn: AsyncConnection, *, user_id: str, session_id: str, question_id: str, choice_id: str, now: datetime
+    conn: Unit, *, user_id: str, session_id: str, question_id: str, choice_id: str, now: datetime
 ) -> AnswerOutcome | None:
     """PostgreSQL: check and record a valid answer in one statement; None when it wrote nothing."""
     pg = await pg_connection(conn)
@@ -831,11 +832,11 @@ async def _record_checked_answer(
 
 
 async def _answer(
-    conn: AsyncConnection, *, user_id: str, session_id: str, question_id: str, choice_id: str
+    conn: Unit, *, user_id: str, session_id: str, question_id: str, choice_id: str
 ) -> AnswerOutcome | None:
     """Check and record one answer (the order of checks is ace.md §7.8's); None when time is up."""
     now = clock.utcnow()
-    one_statement = conn.dialect.name == "postgresql"
+    one_statement = await pg_connection(conn) is not None
     for _ in range(MAX_ATTEMPTS):
         if one_statement:
             outcome = await _answer_in_one_statement(
@@ -864,7 +865,7 @@ async def _answer(
             raise errors.InvalidChoice()
         if not one_statement:
             outcome = await _record_checked_answer(
-                conn, state, item, user_id=user_id, choice_id=choice_id, now=now
+                await sqlalchemy_connection(conn), state, item, user_id=user_id, choice_id=choice_id, now=now
             )
             if outcome is not None:
                 return outcome
