@@ -3,9 +3,9 @@
 Through SQLAlchemy a statement costs about 170 µs of CPU on these machines; the same statement sent
 to the driver connection costs about 40 µs, and an autocommit session around it about 450 µs more
 (a bare pool checkout, about 60 µs; bench notes in docs/architecture-notes.md). The session check of
-every authenticated request, the practice answer and the exam heartbeat go this way on PostgreSQL;
-the practice answer on a `HotConnection`, with no session at all. Everything else, and all of
-SQLite, stays with SQLAlchemy.
+every authenticated request, the practice answer and the exam heartbeat go this way on PostgreSQL,
+on a `HotConnection`: no session at all unless a rarer statement needs one. Everything else, and
+all of SQLite, stays with SQLAlchemy.
 
 A statement sent here runs in the session's transaction when SQLAlchemy has started one, and on its
 own otherwise (SQLAlchemy begins lazily, at its first statement): use it in autocommit units of work,
@@ -14,9 +14,9 @@ driver decodes them: `timestamptz` as aware UTC datetimes and `jsonb` parsed, as
 give them.
 """
 
-from collections.abc import AsyncIterator, Callable, Mapping
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Insert, Select, Update
@@ -25,38 +25,47 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from acelab.db.engine import Database
+from acelab.db.session import unit_of_work
 
 _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
 
-@dataclass(frozen=True)
 class HotConnection:
-    """An autocommit connection for a request's few statements: the asyncpg connection (`pg`) on
-    PostgreSQL, a SQLAlchemy connection (`sa`) elsewhere. Exactly one is set."""
+    """A unit of work for a request's few statements, in autocommit.
 
-    pg: Any | None = None
-    sa: AsyncConnection | None = None
+    On PostgreSQL `pg` is the driver connection, checked out of the engine's pool with nothing around
+    it; a SQLAlchemy session (another connection, in autocommit too) is opened only for a statement
+    that needs one. On SQLite `pg` is None and every statement goes to that session.
+    """
 
-    @property
-    def sqlalchemy(self) -> AsyncConnection:
-        """The SQLAlchemy connection (not PostgreSQL)."""
-        assert self.sa is not None
-        return self.sa
+    def __init__(self, pg: Any | None, open_session: Callable[[], Awaitable[AsyncSession]]) -> None:
+        self.pg = pg
+        self._open_session = open_session
+        self._session: AsyncSession | None = None
+
+    async def session(self) -> AsyncSession:
+        """The unit's SQLAlchemy session, opened at the first call."""
+        if self._session is None:
+            self._session = await self._open_session()
+        return self._session
 
 
 @asynccontextmanager
-async def hot_connection(db: Database) -> AsyncIterator[HotConnection]:
-    """Check a connection out for a hot path: on PostgreSQL the driver connection from the engine's
-    pool, with no session or SQLAlchemy connection around it; its statements run in autocommit."""
-    if db.is_sqlite:
-        async with db.autocommit_engine.connect() as connection:
-            yield HotConnection(sa=connection)
-        return
-    pooled = await db.engine.raw_connection()
-    try:
-        yield HotConnection(pg=pooled.driver_connection)
-    finally:
-        pooled.close()  # back to the pool, which resets it
+async def hot_connection(db: Database, *, sqlite_write: bool = False) -> AsyncIterator[HotConnection]:
+    """Open a HotConnection. `sqlite_write`: on SQLite its session takes the write lock (its first
+    statement may read: see unit_of_work); on PostgreSQL every statement commits on its own."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        def open_session() -> Awaitable[AsyncSession]:
+            write = sqlite_write and db.is_sqlite
+            return stack.enter_async_context(unit_of_work(db, write=write, autocommit=not write))
+
+        if db.is_sqlite:
+            yield HotConnection(pg=None, open_session=open_session)
+            return
+        pooled = await db.engine.raw_connection()
+        stack.callback(pooled.close)  # back to the pool, which resets it
+        yield HotConnection(pg=pooled.driver_connection, open_session=open_session)
 
 
 Unit = AsyncSession | AsyncConnection | HotConnection
@@ -74,9 +83,9 @@ async def pg_connection(unit: Unit) -> Any | None:
 
 
 async def sqlalchemy_connection(unit: Unit) -> AsyncConnection:
-    """The SQLAlchemy connection of a unit (not for a HotConnection on PostgreSQL)."""
+    """The SQLAlchemy connection of a unit (a HotConnection's session's, opened if need be)."""
     if isinstance(unit, HotConnection):
-        return unit.sqlalchemy
+        unit = await unit.session()
     return await unit.connection() if isinstance(unit, AsyncSession) else unit
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from acelab.db.driver import Unit
 from acelab.db.session import DatabaseDep, unit_of_work
 from acelab.exams.context import ExamContext
 from acelab.http.auth import Credentials, Identity, PortalAuth, request_token, verified_claims
@@ -57,8 +57,8 @@ class SessionCheck:
     ctx: IdentityContext
     claims: Claims
 
-    async def __call__(self, session: AsyncSession) -> Principal:
-        return await identity_service.authenticate(session, self.ctx, claims=self.claims)
+    async def __call__(self, unit: Unit) -> Principal:
+        return await identity_service.authenticate(unit, self.ctx, claims=self.claims)
 
 
 async def student_token(request: Request, ctx: Identity, credentials: Credentials) -> SessionCheck:

@@ -23,8 +23,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +36,7 @@ from acelab import clock
 from acelab.admin import service as admin_service
 from acelab.catalog import service as catalog_service
 from acelab.db.base import JsonType
-from acelab.db.driver import HotStatement
+from acelab.db.driver import HotConnection, HotStatement, Unit, hot_connection, sqlalchemy_connection
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
@@ -72,7 +71,7 @@ log = logging.getLogger(__name__)
 
 JsonObject = dict[str, Any]
 # Checks the caller's auth session and user in the service's unit of work.
-Authenticate = Callable[[AsyncSession], Awaitable[Principal]]
+Authenticate = Callable[[Unit], Awaitable[Principal]]
 # A compare-and-set that lost re-reads the session; each loss means another request made progress.
 MAX_TRIES = 5
 MAX_SESSION_ID_LENGTH = 128
@@ -168,13 +167,14 @@ def _state(row: Any) -> SessionState:
     return SessionState(**row._asdict())
 
 
-async def _read(conn: AsyncConnection, *, user_id: str, session_id: str) -> SessionState | None:
+async def _read(conn: Unit, *, user_id: str, session_id: str) -> SessionState | None:
     row = await _READ_STATE.first(conn, {"uid": user_id, "sid": session_id})
     return None if row is None else SessionState(**row)
 
 
-async def _read_paper(conn: AsyncConnection, state: SessionState) -> list[JsonObject]:
-    paper = await conn.scalar(_READ_PAPER, {"uid": state.user_id, "sid": state.id})
+async def _read_paper(conn: Unit, state: SessionState) -> list[JsonObject]:
+    connection = await sqlalchemy_connection(conn)
+    paper = await connection.scalar(_READ_PAPER, {"uid": state.user_id, "sid": state.id})
     return list(paper or [])
 
 
@@ -190,11 +190,9 @@ async def _read_with_paper(
     return SessionState(**values), list(paper or [])
 
 
-@asynccontextmanager
-async def _saving_unit(db: Database) -> AsyncIterator[AsyncSession]:
+def _saving_unit(db: Database) -> contextlib.AbstractAsyncContextManager[HotConnection]:
     """The unit of work of heartbeats and answer saves (see the module notes)."""
-    async with unit_of_work(db, write=db.is_sqlite, autocommit=not db.is_sqlite) as session:
-        yield session
+    return hot_connection(db, sqlite_write=True)
 
 
 # --- writing a session -----------------------------------------------------------------------------
@@ -298,12 +296,13 @@ class NewEvent:
 
 
 async def _append_events(
-    conn: AsyncConnection, state_key: tuple[str, str], events: Sequence[NewEvent], now: datetime
+    conn: Unit, state_key: tuple[str, str], events: Sequence[NewEvent], now: datetime
 ) -> None:
     if not events:
         return
     user_id, session_id = state_key
-    await conn.execute(
+    connection = await sqlalchemy_connection(conn)
+    await connection.execute(
         _INSERT_EVENT,
         [
             {
@@ -341,7 +340,7 @@ class Changes:
 
 
 async def _finalize(
-    conn: AsyncConnection,
+    conn: Unit,
     state: SessionState,
     *,
     now: datetime,
@@ -353,7 +352,7 @@ async def _finalize(
     if paper is None:
         paper = await _read_paper(conn, state)
     score: Score = score_paper(paper, state.answers or {}, pass_percent=state.pass_percent or 0)
-    result = await conn.execute(
+    result = await (await sqlalchemy_connection(conn)).execute(
         _FINISH_ATTEMPT,
         {
             "uid": state.user_id,
@@ -480,7 +479,7 @@ def _merged_answers(state: SessionState, given: Mapping[str, str | None]) -> dic
     return answers
 
 
-async def _paper_choices(conn: AsyncConnection, exams: ExamContext, state: SessionState) -> PaperChoices:
+async def _paper_choices(conn: Unit, exams: ExamContext, state: SessionState) -> PaperChoices:
     key = (state.user_id, state.id)
     return exams.papers.get(key) or exams.papers.put(key, await _read_paper(conn, state))
 
@@ -530,9 +529,8 @@ async def record_heartbeat(
     for _ in range(MAX_TRIES):
         changes = Changes()
         try:
-            async with _saving_unit(db) as session:
-                user_id = (await authenticate(session)).user_id
-                conn = await session.connection()
+            async with _saving_unit(db) as conn:
+                user_id = (await authenticate(conn)).user_id
                 now = clock.utcnow()
                 state = await _read(conn, user_id=user_id, session_id=session_id)
                 if state is not None and state.is_attempt:
@@ -553,7 +551,7 @@ async def record_heartbeat(
                     if answers is not None:
                         raise errors.AnswersNeedAttempt()
                     outcome = await _snapshot_beat(
-                        session,
+                        await conn.session(),
                         exams,
                         state,
                         user_id=user_id,
@@ -652,7 +650,7 @@ async def _snapshot_beat(
 
 
 async def _attempt_beat(
-    conn: AsyncConnection,
+    conn: Unit,
     exams: ExamContext,
     state: SessionState,
     *,
@@ -869,8 +867,8 @@ async def _insert_attempt(
         "invalidation_reason": "",
         "paper": paper,
     }
-    async with _saving_unit(db) as session:
-        conn = await session.connection()
+    async with _saving_unit(db) as unit:
+        conn = await sqlalchemy_connection(unit)
         await conn.execute(_INSERT_ATTEMPT, row)
         payload = {"blueprintId": blueprint.id, "attemptNumber": attempt_number, "questions": len(paper)}
         await _append_events(conn, (user_id, state.id), [NewEvent("server.started", payload)], now)
@@ -919,9 +917,8 @@ async def save_answers(
         changes = Changes()
         time_up = False
         try:
-            async with _saving_unit(db) as session:
-                user_id = (await authenticate(session)).user_id
-                conn = await session.connection()
+            async with _saving_unit(db) as conn:
+                user_id = (await authenticate(conn)).user_id
                 now = clock.utcnow()
                 state = await _read(conn, user_id=user_id, session_id=attempt_id)
                 if state is None or not state.is_attempt:
@@ -950,7 +947,7 @@ async def save_answers(
 
 
 async def _save(
-    conn: AsyncConnection,
+    conn: Unit,
     exams: ExamContext,
     state: SessionState,
     *,
@@ -1313,13 +1310,12 @@ async def record_event(
     for _ in range(MAX_TRIES):
         changes = Changes()
         try:
-            async with _saving_unit(db) as session:
-                user_id = (await authenticate(session)).user_id
+            async with _saving_unit(db) as conn:
+                user_id = (await authenticate(conn)).user_id
                 event_type = _checked_event_type(event_type)
                 payload = payload if payload_given else {}
                 if _json_size(payload) > exams.limits.event_payload_max_bytes:
                     raise errors.EventPayloadTooLarge()
-                conn = await session.connection()
                 now = clock.utcnow()
                 state = await _read(conn, user_id=user_id, session_id=session_id)
                 if state is None:
