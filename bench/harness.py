@@ -56,12 +56,14 @@ def serve(
     if database == "postgresql":
         env["ACELAB_DATABASE_URL"] = _fresh_pg_database(pg_database)
     port = free_port()
-    server = subprocess.Popen(
-        [*ACELAB, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # The server's log is dropped unless ACELAB_BENCH_SERVER_LOG names a file for it.
+    with open(os.environ.get("ACELAB_BENCH_SERVER_LOG") or os.devnull, "ab") as log:
+        server = subprocess.Popen(
+            [*ACELAB, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -23,6 +23,7 @@ from sqlalchemy import Insert, Select, Update
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.util import greenlet_spawn
 
 from acelab.db.engine import Database
 from acelab.db.session import unit_of_work
@@ -64,7 +65,9 @@ async def hot_connection(db: Database, *, sqlite_write: bool = False) -> AsyncIt
             yield HotConnection(pg=None, open_session=open_session)
             return
         pooled = await db.engine.raw_connection()
-        stack.callback(pooled.close)  # back to the pool, which resets it
+        # Back to the pool, which resets it, or closes it past the pool's size: that awaits the
+        # driver, which SQLAlchemy's sync pool code can only do from inside greenlet_spawn.
+        stack.push_async_callback(greenlet_spawn, pooled.close)
         yield HotConnection(pg=pooled.driver_connection, open_session=open_session)
 
 

@@ -7,6 +7,7 @@ attempts start within a minute, and a practice session would otherwise sort a wh
 
 import asyncio
 import random
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -98,8 +99,12 @@ class QuestionPools:
             return None
         return pool
 
-    async def get(self, db: Database, *, exam_package_id: str) -> Pool:
-        """Return the package's pool, loading it when missing or older than the TTL."""
+    async def get(self, db: Database, *, exam_package_id: str, session: AsyncSession | None = None) -> Pool:
+        """Return the package's pool, loading it when missing or older than the TTL.
+
+        A caller that holds a session passes it, and the load runs in it: waiting for a second
+        connection while holding one can exhaust the pool for everybody.
+        """
         pool = self._fresh(exam_package_id, clock.utcnow())
         if pool is not None:
             return pool
@@ -108,8 +113,9 @@ class QuestionPools:
             now = clock.utcnow()
             pool = self._fresh(exam_package_id, now)
             if pool is None:
-                async with unit_of_work(db, autocommit=True) as session:
-                    questions = await load_published_questions(session, exam_package_id=exam_package_id)
+                unit = unit_of_work(db, autocommit=True) if session is None else nullcontext(session)
+                async with unit as loading:
+                    questions = await load_published_questions(loading, exam_package_id=exam_package_id)
                 pool = Pool(loaded_at=now, questions=tuple(questions))
                 if self.ttl > timedelta(0):
                     self._pools[exam_package_id] = pool
@@ -197,7 +203,7 @@ async def pick_practice_questions(
     """
     if count <= 0:
         return []
-    pool = await pools.get(db, exam_package_id=exam_package_id)
+    pool = await pools.get(db, exam_package_id=exam_package_id, session=session)
     bucket = pool.bucket((topic_id, difficulty_id))
     if len(bucket) > count:
         drawn = random.sample(bucket, count)
