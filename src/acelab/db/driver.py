@@ -2,10 +2,10 @@
 
 Through SQLAlchemy a statement costs about 170 µs of CPU on these machines; the same statement sent
 to the driver connection costs about 40 µs, and an autocommit session around it about 450 µs more
-(a bare pool checkout, about 60 µs; bench notes in docs/architecture-notes.md). The session check of
-every authenticated request, the practice answer and the exam heartbeat go this way on PostgreSQL,
-on a `HotConnection`: no session at all unless a rarer statement needs one. Everything else, and
-all of SQLite, stays with SQLAlchemy.
+(an autocommit connection alone, about 150 µs; bench notes in docs/architecture-notes.md). The
+session check of every authenticated request, the practice answer and the exam heartbeat go this
+way on PostgreSQL, on a `HotConnection`: no session at all unless a rarer statement needs one.
+Everything else, and all of SQLite, stays with SQLAlchemy.
 
 A statement sent here runs in the session's transaction when SQLAlchemy has started one, and on its
 own otherwise (SQLAlchemy begins lazily, at its first statement): use it in autocommit units of work,
@@ -23,7 +23,6 @@ from sqlalchemy import Insert, Select, Update
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.util import greenlet_spawn
 
 from acelab.db.engine import Database
 from acelab.db.session import unit_of_work
@@ -32,11 +31,11 @@ _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
 
 class HotConnection:
-    """A unit of work for a request's few statements, in autocommit.
+    """A unit of work for a request's few statements, in autocommit, on one connection.
 
-    On PostgreSQL `pg` is the driver connection, checked out of the engine's pool with nothing around
-    it; a SQLAlchemy session (another connection, in autocommit too) is opened only for a statement
-    that needs one. On SQLite `pg` is None and every statement goes to that session.
+    On PostgreSQL `pg` is its driver connection, used directly; a SQLAlchemy session on the same
+    connection is opened only for a statement that needs one. On SQLite `pg` is None and every
+    statement goes to that session.
     """
 
     def __init__(self, pg: Any | None, open_session: Callable[[], Awaitable[AsyncSession]]) -> None:
@@ -54,21 +53,27 @@ class HotConnection:
 @asynccontextmanager
 async def hot_connection(db: Database, *, sqlite_write: bool = False) -> AsyncIterator[HotConnection]:
     """Open a HotConnection. `sqlite_write`: on SQLite its session takes the write lock (its first
-    statement may read: see unit_of_work); on PostgreSQL every statement commits on its own."""
+    statement may read: see unit_of_work); on PostgreSQL every statement commits on its own.
+
+    One connection per unit, never a second: a request that held one while waiting for another
+    could, with enough of them, leave none in the pool for anybody.
+    """
     async with contextlib.AsyncExitStack() as stack:
-
-        def open_session() -> Awaitable[AsyncSession]:
-            write = sqlite_write and db.is_sqlite
-            return stack.enter_async_context(unit_of_work(db, write=write, autocommit=not write))
-
         if db.is_sqlite:
-            yield HotConnection(pg=None, open_session=open_session)
+            yield HotConnection(
+                pg=None,
+                open_session=lambda: stack.enter_async_context(
+                    unit_of_work(db, write=sqlite_write, autocommit=not sqlite_write)
+                ),
+            )
             return
-        pooled = await db.engine.raw_connection()
-        # Back to the pool, which resets it, or closes it past the pool's size: that awaits the
-        # driver, which SQLAlchemy's sync pool code can only do from inside greenlet_spawn.
-        stack.push_async_callback(greenlet_spawn, pooled.close)
-        yield HotConnection(pg=pooled.driver_connection, open_session=open_session)
+        connection = await stack.enter_async_context(db.autocommit_engine.connect())
+        yield HotConnection(
+            pg=await pg_connection(connection),
+            open_session=lambda: stack.enter_async_context(
+                unit_of_work(db, autocommit=True, bind=connection)
+            ),
+        )
 
 
 Unit = AsyncSession | AsyncConnection | HotConnection

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from acelab.db.engine import WRITE_INTENT, Database
 
@@ -15,19 +15,20 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @asynccontextmanager
 async def unit_of_work(
-    db: Database, *, write: bool = False, autocommit: bool = False
+    db: Database, *, write: bool = False, autocommit: bool = False, bind: AsyncConnection | None = None
 ) -> AsyncIterator[AsyncSession]:
     """Open a session; commit when the block succeeds, roll back when it raises.
 
     `write` takes SQLite's write lock up front. `autocommit` runs each statement on its own, with
     no BEGIN/COMMIT round trips: for reads, which see a per-statement snapshot under PostgreSQL's
     READ COMMITTED anyway. A block that writes several rows that belong together must not use it.
+    `bind`: run on this connection (already checked out) instead of one from the pool.
     """
     maker = db.autocommit_sessionmaker if autocommit and not write else db.sessionmaker
     async with contextlib.AsyncExitStack() as stack:
         if write and db.is_sqlite:
             await stack.enter_async_context(db.sqlite_write_lock)
-        session = await stack.enter_async_context(maker())
+        session = await stack.enter_async_context(maker() if bind is None else maker(bind=bind))
         if write:
             await session.connection(execution_options={WRITE_INTENT: True})
         try:

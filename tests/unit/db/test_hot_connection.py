@@ -1,4 +1,4 @@
-"""HotConnection: the hot paths' unit of work, a bare pool checkout on PostgreSQL."""
+"""HotConnection: the hot paths' unit of work, one connection from the pool whatever runs on it."""
 
 import asyncio
 
@@ -8,43 +8,41 @@ from acelab.db.driver import HotConnection, hot_connection, sqlalchemy_connectio
 from acelab.db.engine import create_database
 
 
-async def ping(conn: HotConnection) -> None:
-    """One statement on the unit's own connection: the driver's on PostgreSQL, the session's on SQLite."""
+async def use_both_ways(conn: HotConnection) -> None:
+    """A statement on the driver connection (PostgreSQL), then one through the unit's session."""
     if conn.pg is not None:
         await conn.pg.fetchval("SELECT 1")
-    else:
-        await (await sqlalchemy_connection(conn)).exec_driver_sql("SELECT 1")
+    await (await sqlalchemy_connection(conn)).exec_driver_sql("SELECT 1")
 
 
 class TestHotConnection:
-    async def test_connections_past_the_pool_size_are_returned_and_the_pool_stays_usable(self, database_url):
-        # pool_size 2 allows 1 overflow: the third connection is closed, not kept, when it comes back.
+    async def test_a_full_pool_of_units_that_open_sessions_does_not_wait_on_itself(self, database_url):
+        # pool_size 2 allows 3 connections (1 overflow). Three units that each took a second
+        # connection for their session would wait for each other until the pool's 30 s timeout.
         db = create_database(database_url, pool_size=2)
         try:
-            held = asyncio.Event()
+            all_in = asyncio.Barrier(3)
 
-            async def hold() -> None:
+            async def unit() -> None:
                 async with hot_connection(db) as conn:
-                    await ping(conn)
-                    await held.wait()
+                    await use_both_ways(conn)
+                    await all_in.wait()
 
-            tasks = [asyncio.create_task(hold()) for _ in range(3)]
-            await asyncio.sleep(0.2)
-            held.set()
-            await asyncio.gather(*tasks)
-            assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
-            # A pool that lost count would refuse (time out) the third checkout from now on.
             async with asyncio.timeout(5):
-                await asyncio.gather(*(asyncio.create_task(hold()) for _ in range(3)))
+                await asyncio.gather(*(unit() for _ in range(3)))
+                # The overflow connection was closed on its way back; the pool still serves three.
+                all_in = asyncio.Barrier(3)
+                await asyncio.gather(*(unit() for _ in range(3)))
+            assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         finally:
             await db.dispose()
 
-    async def test_an_error_in_the_unit_rolls_back_its_session(self, database_url):
+    async def test_an_error_in_the_unit_returns_its_connection(self, database_url):
         db = create_database(database_url)
         try:
             with pytest.raises(RuntimeError):
                 async with hot_connection(db) as conn:
-                    await (await sqlalchemy_connection(conn)).exec_driver_sql("SELECT 1")
+                    await use_both_ways(conn)
                     raise RuntimeError
             assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
         finally:
