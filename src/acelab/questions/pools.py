@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acelab import clock
@@ -122,6 +122,15 @@ class QuestionPools:
             return pool
 
 
+def _drawable(exam_package_id: str) -> tuple[ColumnElement[bool], ...]:
+    """A question may be drawn when it is published in a visible bank of the package (joined)."""
+    return (
+        QuestionBank.exam_package_id == exam_package_id,
+        QuestionBank.is_hidden.is_(False),
+        Question.status == PUBLISHED,
+    )
+
+
 async def load_published_questions(session: AsyncSession, *, exam_package_id: str) -> list[PublishedQuestion]:
     """Every question of the package that may be drawn: published, in a visible bank of the package,
     with a correct choice and at least two choices (ace.md §7.2)."""
@@ -142,11 +151,7 @@ async def load_published_questions(session: AsyncSession, *, exam_package_id: st
             .join(CorrectChoice, CorrectChoice.question_id == Question.id)
             .join(QuestionDifficulty, QuestionDifficulty.id == Question.difficulty_id)
             .outerjoin(QuestionTopic, QuestionTopic.id == Question.topic_id)
-            .where(
-                QuestionBank.exam_package_id == exam_package_id,
-                QuestionBank.is_hidden.is_(False),
-                Question.status == PUBLISHED,
-            )
+            .where(*_drawable(exam_package_id))
             .order_by(Question.id)
         )
     ).all()
@@ -157,11 +162,7 @@ async def load_published_questions(session: AsyncSession, *, exam_package_id: st
         select(Choice.question_id, Choice.id, Choice.text)
         .join(Question, Question.id == Choice.question_id)
         .join(QuestionBank, QuestionBank.id == Question.question_bank_id)
-        .where(
-            QuestionBank.exam_package_id == exam_package_id,
-            QuestionBank.is_hidden.is_(False),
-            Question.status == PUBLISHED,
-        )
+        .where(*_drawable(exam_package_id))
         .order_by(Choice.question_id, Choice.order_index)
     )
     for question_id, choice_id, text in choice_rows:
@@ -221,11 +222,6 @@ async def _unchanged_since_loaded(
     current = await session.execute(
         select(Question.id, Question.updated_at)
         .join(QuestionBank, QuestionBank.id == Question.question_bank_id)
-        .where(
-            Question.id.in_([question.id for question in questions]),
-            Question.status == PUBLISHED,
-            QuestionBank.exam_package_id == exam_package_id,
-            QuestionBank.is_hidden.is_(False),
-        )
+        .where(Question.id.in_([question.id for question in questions]), *_drawable(exam_package_id))
     )
     return dict(current.all()) == {question.id: question.updated_at for question in questions}
