@@ -84,10 +84,10 @@ def create_app(settings: Settings) -> FastAPI:
     # FastAPI tries included routers in order, every route of each, at about 2 µs a route: the busiest
     # routes come first. The exam day's heartbeats (one per student every 15 s) and practice answers
     # would otherwise pay up to 0.3 ms of matching each.
-    for exam_router in exam_routes.routers:
-        app.include_router(exam_router)
-    for practice_router in practice_routes.routers:
-        app.include_router(practice_router)
+    for router in (*exam_routes.direct_routers, *practice_routes.direct_routers):
+        app.include_router(router)
+    for router in (*exam_routes.routers, *practice_routes.routers):
+        app.include_router(router)
     for portal in PORTALS:
         app.include_router(identity_routes.build_auth_router(portal), prefix=f"/{portal}/auth")
     app.include_router(shared_routes.router)

@@ -15,6 +15,7 @@ from acelab.db.driver import Unit
 from acelab.db.session import DbSession
 from acelab.errors import Unauthorized
 from acelab.http.cookies import ACCESS_COOKIE
+from acelab.http.direct import documentation_only
 from acelab.identity import errors
 from acelab.identity import service as identity_service
 from acelab.identity.context import IdentityContext
@@ -28,6 +29,7 @@ _bearer_scheme = HTTPBearer(auto_error=False, description="Access token (ACE por
 _cookie_scheme = APIKeyCookie(name=ACCESS_COOKIE, auto_error=False, description="ACE access cookie")
 
 
+@documentation_only
 async def _declare_credentials(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_scheme)],
     cookie: Annotated[str | None, Security(_cookie_scheme)],
