@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acelab import clock
@@ -62,9 +62,13 @@ class PublishedQuestion:
 
 @dataclass
 class Pool:
-    """The published questions of one package at `loaded_at`, indexed by (topic, difficulty) on demand."""
+    """The published questions of one package, indexed by (topic, difficulty) on demand.
 
-    loaded_at: datetime
+    `version` fingerprints what they were loaded from; `checked_at` is when it last matched.
+    """
+
+    version: tuple[object, ...]
+    checked_at: datetime
     questions: tuple[PublishedQuestion, ...]
     _buckets: dict[BucketKey, list[PublishedQuestion]] = field(default_factory=dict)
 
@@ -83,9 +87,11 @@ class Pool:
 
 
 class QuestionPools:
-    """Per-process pools, reloaded after `ttl_s` (clock time, so tests can move it).
+    """Per-process pools, checked again after `ttl_s` (clock time, so tests can move it).
 
-    Concurrent readers of a package wait for one load instead of each loading.
+    A check compares the package's version (one aggregate read) and reloads only when it changed:
+    loading 5,000 questions costs about 0.2 s of CPU, during which the worker serves nobody.
+    Concurrent readers of a package wait for one check instead of each checking.
     """
 
     def __init__(self, *, ttl_s: float) -> None:
@@ -95,12 +101,12 @@ class QuestionPools:
 
     def _fresh(self, exam_package_id: str, now: datetime) -> Pool | None:
         pool = self._pools.get(exam_package_id)
-        if pool is None or now - pool.loaded_at >= self.ttl:
+        if pool is None or now - pool.checked_at >= self.ttl:
             return None
         return pool
 
     async def get(self, db: Database, *, exam_package_id: str, session: AsyncSession | None = None) -> Pool:
-        """Return the package's pool, loading it when missing or older than the TTL.
+        """Return the package's pool, loading it when missing or changed since it was loaded.
 
         A caller that holds a session passes it, and the load runs in it: waiting for a second
         connection while holding one can exhaust the pool for everybody.
@@ -112,13 +118,19 @@ class QuestionPools:
         async with lock:
             now = clock.utcnow()
             pool = self._fresh(exam_package_id, now)
-            if pool is None:
-                unit = unit_of_work(db, autocommit=True) if session is None else nullcontext(session)
-                async with unit as loading:
-                    questions = await load_published_questions(loading, exam_package_id=exam_package_id)
-                pool = Pool(loaded_at=now, questions=tuple(questions))
-                if self.ttl > timedelta(0):
-                    self._pools[exam_package_id] = pool
+            if pool is not None:
+                return pool
+            unit = unit_of_work(db, autocommit=True) if session is None else nullcontext(session)
+            async with unit as loading:
+                version = await _version(loading, exam_package_id=exam_package_id)
+                pool = self._pools.get(exam_package_id)
+                if pool is not None and pool.version == version:
+                    pool.checked_at = now
+                    return pool
+                questions = await load_published_questions(loading, exam_package_id=exam_package_id)
+            pool = Pool(version=version, checked_at=now, questions=tuple(questions))
+            if self.ttl > timedelta(0):
+                self._pools[exam_package_id] = pool
             return pool
 
 
@@ -129,6 +141,26 @@ def _drawable(exam_package_id: str) -> tuple[ColumnElement[bool], ...]:
         QuestionBank.is_hidden.is_(False),
         Question.status == PUBLISHED,
     )
+
+
+async def _version(session: AsyncSession, *, exam_package_id: str) -> tuple[object, ...]:
+    """What changes whenever the package's drawable questions do: their number, and the latest
+    change of a question, of a bank or of a topic among them (editing, publishing, withdrawing a
+    question, hiding or moving a bank, renaming a topic all stamp `updated_at`)."""
+    row = (
+        await session.execute(
+            select(
+                func.count(Question.id),
+                func.max(Question.updated_at),
+                func.max(QuestionBank.updated_at),
+                func.max(QuestionTopic.updated_at),
+            )
+            .join(QuestionBank, QuestionBank.id == Question.question_bank_id)
+            .outerjoin(QuestionTopic, QuestionTopic.id == Question.topic_id)
+            .where(*_drawable(exam_package_id))
+        )
+    ).one()
+    return tuple(row)
 
 
 async def load_published_questions(session: AsyncSession, *, exam_package_id: str) -> list[PublishedQuestion]:

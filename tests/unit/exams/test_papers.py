@@ -28,7 +28,7 @@ def pool() -> Pool:
     items = [
         candidate(n, topic=("a", "b", None)[n % 3], difficulty=("easy", "hard")[n % 2]) for n in range(12)
     ]
-    return Pool(loaded_at=datetime.now(UTC), questions=tuple(items))
+    return Pool(version=(), checked_at=datetime.now(UTC), questions=tuple(items))
 
 
 class TestDrawPaper:
