@@ -1,5 +1,6 @@
 """Logging: JSON lines in production or readable text, each line with the request id."""
 
+import itertools
 import json
 import logging
 import secrets
@@ -9,6 +10,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+
+# Request ids need to be unique, not secret: a random prefix per process and a counter (a random
+# token per request costs a system call).
+_ID_PREFIX = secrets.token_hex(4)
+_ID_SEQUENCE = itertools.count(1)
 
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "request_id"}
 
@@ -60,7 +66,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")[:64]
-        rid = incoming if incoming.isprintable() and incoming else secrets.token_hex(8)
+        rid = incoming if incoming.isprintable() and incoming else f"{_ID_PREFIX}{next(_ID_SEQUENCE):08x}"
         token = request_id.set(rid)
 
         async def send_with_id(message: Message) -> None:

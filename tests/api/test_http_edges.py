@@ -108,3 +108,7 @@ class TestHealth:
     async def test_every_response_has_a_request_id(self, client):
         r = await client.get("/health", headers={"x-request-id": "trace-123"})
         assert r.headers["x-request-id"] == "trace-123"
+
+    async def test_generated_request_ids_differ(self, client):
+        ids = {(await client.get("/health")).headers["x-request-id"] for _ in range(5)}
+        assert len(ids) == 5 and all(len(rid) == 16 for rid in ids)

@@ -11,6 +11,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MESSAGE = "request body too large"
 
 
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    await JSONResponse({"message": MESSAGE, "error": MESSAGE}, status_code=413)(scope, receive, send)
+
+
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -21,9 +25,8 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length")
-        too_large = JSONResponse({"message": MESSAGE, "error": MESSAGE}, status_code=413)
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await too_large(scope, receive, send)
+            await _too_large(scope, receive, send)
             return
         buffered: list[Message] = []
         size = 0
@@ -34,7 +37,7 @@ class BodyLimitMiddleware:
                 break
             size += len(message.get("body", b""))
             if size > self.max_bytes:
-                await too_large(scope, receive, send)
+                await _too_large(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
