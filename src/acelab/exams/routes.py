@@ -14,7 +14,7 @@ from acelab.db.session import DatabaseDep, DbSession
 from acelab.exams import blueprints as blueprint_service
 from acelab.exams import service as exams_service
 from acelab.exams.blueprints import StudentBlueprint
-from acelab.exams.deps import Exams, StudentCaller, StudentToken
+from acelab.exams.deps import Exams, StudentCaller
 from acelab.exams.models import ExamBlueprint
 from acelab.exams.schemas import (
     AnswersAck,
@@ -48,7 +48,7 @@ from acelab.exams.service import (
     SessionState,
     SessionWithSnapshot,
 )
-from acelab.http.auth import InstructorOrAdmin, StudentPrincipal
+from acelab.http.auth import InstructorOrAdmin, StudentPrincipal, StudentToken
 from acelab.http.client import Client
 from acelab.http.direct import direct_ace_router
 from acelab.http.errors import ace_router

@@ -3,8 +3,10 @@ user and auth-session administration behind the admin routes."""
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -421,19 +423,43 @@ _SESSION_AND_ACCOUNT = (
 )
 
 
-# PostgreSQL checks the session and touches `last_seen_at` in one round trip, and only when the
-# stored value is older than the resolution, so workers share the decision. (The outer SELECT reads
-# the snapshot from before the UPDATE: it does not read `last_seen_at`.)
-_TOUCH_AND_CHECK_SESSION = """
-WITH touched AS (
-    UPDATE auth_sessions SET last_seen_at = $3
-    WHERE id = $1 AND revoked_at IS NULL AND (last_seen_at <= $4 OR last_seen_at > $3)
+def session_check_ctes(*, session_id: str, user_id: str, now: str, stale: str) -> str:
+    """The session check on PostgreSQL as two CTEs over the given placeholders: `touched` moves
+    `last_seen_at` (only when the stored value is older than the resolution, so workers share the
+    decision) and `caller` reads the session and its user for `principal_from_row`. A statement
+    that must write only for a valid caller embeds them and tests `caller_is_valid`. (A SELECT
+    reads the snapshot from before the UPDATE: `caller` does not read `last_seen_at`.)"""
+    return f"""
+touched AS (
+    UPDATE auth_sessions SET last_seen_at = {now}
+    WHERE id = {session_id} AND revoked_at IS NULL AND (last_seen_at <= {stale} OR last_seen_at > {now})
+), caller AS (
+    SELECT s.revoked_at, s.expires_at, s.role AS session_role, u.deleted_at,
+           u.id, u.email, u.role, u.created_at, u.username, u.display_name
+    FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id
+    WHERE s.id = {session_id} AND s.user_id = {user_id}
+)"""
+
+
+def caller_is_valid(*, now: str, role: str) -> str:
+    """`principal_from_row`'s rule in SQL, over the `caller` CTE (for the write it guards)."""
+    return f"""EXISTS (
+    SELECT 1 FROM caller
+    WHERE caller.revoked_at IS NULL AND caller.expires_at > {now} AND caller.deleted_at IS NULL
+      AND caller.role = caller.session_role AND caller.role = {role}
+)"""
+
+
+_TOUCH_AND_CHECK_SESSION = (
+    "WITH"
+    + session_check_ctes(session_id="$1", user_id="$2", now="$3", stale="$4")
+    + "\nSELECT * FROM caller"
 )
-SELECT s.revoked_at, s.expires_at, s.role AS session_role, u.deleted_at,
-       u.id, u.email, u.role, u.created_at, u.username, u.display_name
-FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id
-WHERE s.id = $1 AND s.user_id = $2
-"""
+
+
+def session_check_args(ctx: IdentityContext, claims: Claims, now: datetime) -> tuple[Any, ...]:
+    """The values of `session_check_ctes`' placeholders, in order: session, user, now, stale."""
+    return claims.session_id, claims.user_id, now, now - ctx.last_seen.resolution
 
 
 async def authenticate(unit: Unit, ctx: IdentityContext, *, claims: Claims) -> Principal:
@@ -443,8 +469,7 @@ async def authenticate(unit: Unit, ctx: IdentityContext, *, claims: Claims) -> P
     now = clock.utcnow()
     pg = await pg_connection(unit)
     if pg is not None:
-        stale = now - ctx.last_seen.resolution
-        row = await pg.fetchrow(_TOUCH_AND_CHECK_SESSION, claims.session_id, claims.user_id, now, stale)
+        row = await pg.fetchrow(_TOUCH_AND_CHECK_SESSION, *session_check_args(ctx, claims, now))
     else:
         connection = await sqlalchemy_connection(unit)
         if ctx.last_seen.due(claims.session_id, now):
@@ -454,6 +479,12 @@ async def authenticate(unit: Unit, ctx: IdentityContext, *, claims: Claims) -> P
             ctx.last_seen.mark(claims.session_id, now)
         params = {"sid": claims.session_id, "uid": claims.user_id}
         row = (await connection.execute(_SESSION_AND_ACCOUNT, params)).mappings().first()
+    return principal_from_row(row, claims=claims, now=now)
+
+
+def principal_from_row(row: Mapping[str, Any] | None, *, claims: Claims, now: datetime) -> Principal:
+    """The caller of a session check's row; SessionNotValid (401) when the session is unknown,
+    revoked or expired, the user deleted, or a role changed since the token was issued."""
     if (
         row is None
         or row["revoked_at"] is not None

@@ -1,13 +1,11 @@
 """Dependencies of the practice routes."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from acelab.db.driver import HotConnection, hot_connection
 from acelab.db.session import DatabaseDep, unit_of_work
 from acelab.http.auth import Credentials, Identity, PortalAuth
 from acelab.identity.service import Principal
@@ -38,24 +36,6 @@ async def student_in_autocommit(
 
 
 StudentCaller = Annotated[Principal, Depends(student_in_autocommit)]
-
-
-@dataclass(frozen=True)
-class StudentOnConnection:
-    principal: Principal
-    conn: HotConnection
-
-
-async def student_on_hot_connection(
-    request: Request, db: DatabaseDep, ctx: Identity, credentials: Credentials
-) -> AsyncIterator[StudentOnConnection]:
-    """`StudentPrincipal`, checked on a `HotConnection` the route then runs on: for the practice
-    answer, the busiest ACE request, which a session would cost a third of its CPU."""
-    async with hot_connection(db) as conn:
-        yield StudentOnConnection(principal=await _student_auth.check(request, conn, ctx), conn=conn)
-
-
-HotStudent = Annotated[StudentOnConnection, Depends(student_on_hot_connection, scope="function")]
 
 
 async def get_question_pools(request: Request) -> QuestionPools:

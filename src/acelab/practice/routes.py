@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from acelab.db.session import DatabaseDep, DbSession
-from acelab.http.auth import InstructorOrAdmin, StudentPrincipal
+from acelab.http.auth import InstructorOrAdmin, StudentPrincipal, StudentToken
 from acelab.http.direct import direct_ace_router
 from acelab.http.errors import ace_router
 from acelab.http.pagination import Paging
 from acelab.http.wire import SuccessResponse
 from acelab.practice import service as practice_service
-from acelab.practice.deps import AutocommitSession, HotStudent, QuestionPoolsDep, StudentCaller
+from acelab.practice.deps import AutocommitSession, QuestionPoolsDep, StudentCaller
 from acelab.practice.schemas import (
     AnswerCreate,
     AnswerResult,
@@ -282,13 +282,12 @@ async def resume_session(
 
 @answers.post("/{session_id}/answers", response_model=AnswerResult)
 async def answer_question(
-    session_id: str, body: AnswerCreate, student: HotStudent, db: DatabaseDep
+    session_id: str, body: AnswerCreate, student: StudentToken, db: DatabaseDep
 ) -> AnswerResult:
     """Answer the current question, once; the explanation comes back with the verdict."""
     outcome = await practice_service.answer_question(
-        student.conn,
         db,
-        user_id=student.principal.user_id,
+        caller=student,
         session_id=session_id,
         question_id=body.question_id,
         choice_id=body.choice_id,

@@ -22,11 +22,14 @@ from sqlalchemy.orm import load_only
 from acelab import clock
 from acelab.catalog import service as catalog_service
 from acelab.db.base import JsonType
-from acelab.db.driver import HotConnection, HotStatement, Unit, pg_connection, sqlalchemy_connection
+from acelab.db.driver import HotStatement, Unit, hot_connection, pg_connection, sqlalchemy_connection
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
 from acelab.db.session import unit_of_work
+from acelab.http.auth import SessionCheck
+from acelab.identity import service as identity_service
+from acelab.identity.service import caller_is_valid, session_check_ctes
 from acelab.practice import errors
 from acelab.practice.models import (
     ACTIVE,
@@ -369,13 +372,16 @@ _RECORD_ANSWER = insert(PracticeAnswer).values(
     explanation=bindparam("explanation"),
     ts=bindparam("now"),
 )
-# PostgreSQL answers in one statement: the checks of ace.md §7.8 (active, the current question,
-# one of its choices, time left), the verdict, the timing and the answer's row, all in SQL. It
-# writes only when the answer is valid; otherwise the Python checks below find out why. It needs no
-# transaction, so on PostgreSQL an answer costs this statement alone when it is accepted, sent to
-# the driver connection (acelab.db.driver).
-_ANSWER_IN_ONE_STATEMENT = """
-WITH current AS (
+# PostgreSQL answers in one statement: the caller's session check, the checks of ace.md §7.8
+# (active, the current question, one of its choices, time left), the verdict, the timing and the
+# answer's row, all in SQL. It writes only for a valid caller and a valid answer; otherwise the
+# Python checks below find out why. It needs no transaction, so on PostgreSQL an accepted answer
+# costs this one round trip, sent to the driver connection (acelab.db.driver).
+_ANSWER_IN_ONE_STATEMENT = (
+    "WITH"
+    + session_check_ctes(session_id="$6", user_id="$2", now="$5", stale="$7")
+    + """,
+current AS (
     -- The snapshot (about 11 KB, compressed out of line) is read once; the rest works on the current
     -- question alone. A concurrent answer waits on the lock, then reads the session as this one left it.
     SELECT s.id, s.questions_snapshot -> s.current_index AS item
@@ -387,6 +393,9 @@ WITH current AS (
           s.is_timed
           AND floor(extract(epoch FROM CAST($5 AS timestamptz) - s.started_at)) >= s.time_limit_seconds
       )
+      AND """
+    + caller_is_valid(now="CAST($5 AS timestamptz)", role="CAST($8 AS text)")
+    + """
     FOR UPDATE
 ), answered AS (
     UPDATE practice_sessions AS s
@@ -418,11 +427,13 @@ WITH current AS (
            CAST($5 AS timestamptz)
     FROM answered
 )
-SELECT item ->> 'correctChoiceId' = CAST($4 AS text) AS correct,
-       item ->> 'explanation' AS explanation,
-       status = 'finished' AS done
-FROM answered
+SELECT caller.*,
+       answered.item ->> 'correctChoiceId' = CAST($4 AS text) AS correct,
+       answered.item ->> 'explanation' AS explanation,
+       answered.status = 'finished' AS done
+FROM caller LEFT JOIN answered ON true
 """
+)
 _FINISH = HotStatement(
     update(PracticeSession)
     .where(*_UNCHANGED)
@@ -745,51 +756,57 @@ class AnswerOutcome:
 
 
 async def answer_question(
-    conn: HotConnection,
     db: Database,
     *,
-    user_id: str,
+    caller: SessionCheck,
     session_id: str,
     question_id: str,
     choice_id: str,
 ) -> AnswerOutcome:
-    """Answer the current question, exactly once (ace.md §7.8).
+    """Answer the current question, exactly once (ace.md §7.8), as the student `caller` checks out.
 
-    On PostgreSQL an accepted answer is one statement on `conn`, which needs no transaction; on
-    SQLite the answer is checked in Python and its UPDATE and INSERT share a write unit of their own.
-    Either way a timed session found past its limit is finished and committed before `time is up`
-    is raised.
+    On PostgreSQL an accepted answer is one statement, the caller's session check included; on
+    SQLite the caller is checked first, then the answer in Python, and its UPDATE and INSERT share a
+    write unit of their own. Either way a timed session found past its limit is finished and
+    committed before `time is up` is raised.
     """
-    if db.is_sqlite:
-        async with unit_of_work(db, write=True) as write_session:
+    async with hot_connection(db) as conn:
+        if db.is_sqlite:
+            user_id = (await caller(conn)).user_id
+            async with unit_of_work(db, write=True) as write_session:
+                outcome = await _answer(
+                    await write_session.connection(),
+                    user_id=user_id,
+                    session_id=session_id,
+                    question_id=question_id,
+                    choice_id=choice_id,
+                )
+        else:
             outcome = await _answer(
-                await write_session.connection(),
-                user_id=user_id,
+                conn,
+                user_id=caller.claims.user_id,
                 session_id=session_id,
                 question_id=question_id,
                 choice_id=choice_id,
+                caller=caller,
             )
-    else:
-        outcome = await _answer(
-            conn,
-            user_id=user_id,
-            session_id=session_id,
-            question_id=question_id,
-            choice_id=choice_id,
-        )
     if outcome is None:
         raise errors.TimeIsUp()
     return outcome
 
 
 async def _answer_in_one_statement(
-    conn: Unit, *, user_id: str, session_id: str, question_id: str, choice_id: str, now: datetime
+    conn: Unit, caller: SessionCheck, *, session_id: str, question_id: str, choice_id: str, now: datetime
 ) -> AnswerOutcome | None:
-    """PostgreSQL: check and record a valid answer in one statement; None when it wrote nothing."""
+    """PostgreSQL: check the caller (401 if not valid), then check and record a valid answer in one
+    statement; None when it wrote nothing."""
     pg = await pg_connection(conn)
     assert pg is not None
-    row = await pg.fetchrow(_ANSWER_IN_ONE_STATEMENT, session_id, user_id, question_id, choice_id, now)
-    if row is None:
+    auth_session, user_id, _, stale = identity_service.session_check_args(caller.ctx, caller.claims, now)
+    params = (session_id, user_id, question_id, choice_id, now, auth_session, stale, caller.claims.role)
+    row = await pg.fetchrow(_ANSWER_IN_ONE_STATEMENT, *params)
+    identity_service.principal_from_row(row, claims=caller.claims, now=now)
+    if row["done"] is None:
         return None
     return AnswerOutcome(correct=row["correct"], explanation=row["explanation"], done=row["done"])
 
@@ -832,20 +849,21 @@ async def _record_checked_answer(
 
 
 async def _answer(
-    conn: Unit, *, user_id: str, session_id: str, question_id: str, choice_id: str
+    conn: Unit,
+    *,
+    user_id: str,
+    session_id: str,
+    question_id: str,
+    choice_id: str,
+    caller: SessionCheck | None = None,
 ) -> AnswerOutcome | None:
-    """Check and record one answer (the order of checks is ace.md §7.8's); None when time is up."""
+    """Check and record one answer (the order of checks is ace.md §7.8's); None when time is up.
+    On PostgreSQL `caller` is checked by the answer's statement."""
     now = clock.utcnow()
-    one_statement = await pg_connection(conn) is not None
     for _ in range(MAX_ATTEMPTS):
-        if one_statement:
+        if caller is not None:
             outcome = await _answer_in_one_statement(
-                conn,
-                user_id=user_id,
-                session_id=session_id,
-                question_id=question_id,
-                choice_id=choice_id,
-                now=now,
+                conn, caller, session_id=session_id, question_id=question_id, choice_id=choice_id, now=now
             )
             if outcome is not None:
                 return outcome
@@ -863,7 +881,7 @@ async def _answer(
             raise errors.QuestionIdMismatch()
         if not any(choice["id"] == choice_id for choice in item["choices"]):
             raise errors.InvalidChoice()
-        if not one_statement:
+        if caller is None:
             outcome = await _record_checked_answer(
                 await sqlalchemy_connection(conn), state, item, user_id=user_id, choice_id=choice_id, now=now
             )
