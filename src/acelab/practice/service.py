@@ -21,6 +21,7 @@ from sqlalchemy.orm import load_only
 
 from acelab import clock
 from acelab.catalog import service as catalog_service
+from acelab.catalog.models import Enrollment
 from acelab.db.base import JsonType
 from acelab.db.driver import HotStatement, Unit, hot_connection, pg_connection, sqlalchemy_connection
 from acelab.db.engine import Database
@@ -559,14 +560,23 @@ async def _create_session(
     difficulty_id: str | None = None
     template_id = (template_id or "").strip() or None
     if template_id is not None:
-        template = await session.get(PracticeTemplate, template_id)
-        if template is None:
+        # The template and the caller's enrollment in its package in one round trip.
+        found = (
+            await session.execute(
+                select(PracticeTemplate, Enrollment)
+                .outerjoin(
+                    Enrollment,
+                    (Enrollment.user_id == user_id)
+                    & (Enrollment.exam_package_id == PracticeTemplate.exam_package_id),
+                )
+                .where(PracticeTemplate.id == template_id)
+            )
+        ).first()
+        if found is None:
             raise errors.TemplateNotFound()
+        template, enrollment = found
         if not template.is_published:
             raise errors.TemplateNotPublished()
-        enrollment = await catalog_service.get_enrollment(
-            session, user_id=user_id, exam_package_id=template.exam_package_id
-        )
         if enrollment is None:
             raise errors.NotEnrolled()
         # The template decides; the web app always sends timed=false, count=1 and relies on this.
