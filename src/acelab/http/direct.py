@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi._compat import ModelField
+from fastapi.datastructures import DefaultPlaceholder
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -107,6 +108,15 @@ class DirectRoute(AceRoute):
             raise TypeError(f"DirectRoute {self.path}: needs a response model and at most one body model")
         if _other_inputs(dependant):
             raise TypeError(f"DirectRoute {self.path}: takes only path parameters, a body and dependencies")
+        if (
+            self.response_model_include is not None
+            or self.response_model_exclude is not None
+            or self.response_model_exclude_defaults
+            or self.response_model_exclude_none
+            or not self.response_model_by_alias
+            or not isinstance(self.response_class, DefaultPlaceholder)
+        ):
+            raise TypeError(f"DirectRoute {self.path}: of the response options, only exclude_unset")
         for param in dependant.path_params:
             if param.field_info.annotation is not str:
                 raise TypeError(f"DirectRoute {self.path}: path parameter {param.name} must be a str")

@@ -7,6 +7,7 @@ from typing import Annotated
 import httpx
 import pytest
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import PlainTextResponse
 from pydantic import Field
 
 from acelab.errors import Conflict, Unauthorized
@@ -141,8 +142,10 @@ async def test_calls_and_order(clients):
     assert calls == ["player", "table open", "endpoint", "table saw conflict", "table closed"]
 
 
-def _declare(endpoint) -> None:
-    direct_ace_router(tags=["t"]).add_api_route("/x/{key}", endpoint, methods=["POST"], response_model=Moved)
+def _declare(endpoint, **options) -> None:
+    direct_ace_router(tags=["t"]).add_api_route(
+        "/x/{key}", endpoint, methods=["POST"], response_model=Moved, **options
+    )
 
 
 def test_refuses_what_it_cannot_run_like_fastapi():
@@ -173,3 +176,21 @@ def test_refuses_what_it_cannot_run_like_fastapi():
     for endpoint in (uses_sync, uses_query, uses_uncached, int_path, query_param):
         with pytest.raises(TypeError, match="DirectRoute"):
             _declare(endpoint)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"response_model_exclude_none": True},
+        {"response_model_exclude_defaults": True},
+        {"response_model_include": {"piece"}},
+        {"response_model_by_alias": False},
+        {"response_class": PlainTextResponse},
+    ],
+)
+def test_refuses_response_options_it_would_ignore(options):
+    async def endpoint(key: str) -> Moved:
+        raise AssertionError
+
+    with pytest.raises(TypeError, match="DirectRoute"):
+        _declare(endpoint, **options)
