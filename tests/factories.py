@@ -2,9 +2,10 @@
 
 import itertools
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from acelab import clock
 from acelab.catalog.models import Enrollment, ExamPackage, Tier
@@ -21,6 +22,7 @@ from acelab.exams.models import ExamBlueprint, ExamSession, ExamSessionEvent, Ex
 from acelab.identity import service as identity_service
 from acelab.identity.context import IdentityContext
 from acelab.identity.models import (
+    AuthSession,
     GroupSessionLimit,
     RoleSessionLimit,
     SessionGroup,
@@ -61,6 +63,24 @@ async def make_user(
         return await identity_service.create_user(
             session, ctx, email=email or f"{role}{next(_counter)}@example.com", password=password, role=role
         )
+
+
+# The ways a signed-in caller's token stops being good (ace.md §16.1 S1, S2, S14): its auth
+# sessions revoked or expired, the user deleted, or the user's role changed.
+SPOILED_SESSIONS = ("revoked", "expired", "user deleted", "role changed")
+
+
+async def spoil_session(db: Database, *, user: User, how: str) -> None:
+    """Make every auth session of `user` invalid in the way `how` (one of SPOILED_SESSIONS) names."""
+    long_ago = datetime(2026, 1, 1, tzinfo=UTC)
+    changes = {
+        "revoked": update(AuthSession).where(AuthSession.user_id == user.id).values(revoked_at=long_ago),
+        "expired": update(AuthSession).where(AuthSession.user_id == user.id).values(expires_at=long_ago),
+        "user deleted": update(User).where(User.id == user.id).values(deleted_at=long_ago),
+        "role changed": update(User).where(User.id == user.id).values(role="instructor"),
+    }
+    async with unit_of_work(db, write=True) as session:
+        await session.execute(changes[how])
 
 
 async def make_session_group(

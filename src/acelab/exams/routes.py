@@ -254,7 +254,7 @@ async def heartbeat(
     outcome = await exams_service.record_heartbeat(
         db,
         exams,
-        authenticate=student,
+        caller=student,
         session_id=session_id,
         body_session_id=body.session_id,
         exam_package_id=body.exam_package_id,
@@ -293,7 +293,7 @@ async def record_event(
     await exams_service.record_event(
         db,
         exams,
-        authenticate=student,
+        caller=student,
         session_id=session_id,
         event_type=body.event_type,
         payload=body.payload,
@@ -374,7 +374,7 @@ async def save_answers(
 ) -> AnswersAck:
     """Save answers (questionId -> choiceId, null clears); `seq` orders saves, a stale one changes nothing."""
     outcome = await exams_service.save_answers(
-        db, exams, authenticate=student, attempt_id=attempt_id, answers=body.answers, seq=body.seq
+        db, exams, caller=student, attempt_id=attempt_id, answers=body.answers, seq=body.seq
     )
     state = outcome.state
     return AnswersAck(

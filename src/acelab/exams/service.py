@@ -36,7 +36,14 @@ from acelab import clock
 from acelab.admin import service as admin_service
 from acelab.catalog import service as catalog_service
 from acelab.db.base import JsonType
-from acelab.db.driver import HotConnection, HotStatement, Unit, hot_connection, sqlalchemy_connection
+from acelab.db.driver import (
+    HotConnection,
+    HotStatement,
+    Unit,
+    hot_connection,
+    pg_connection,
+    sqlalchemy_connection,
+)
 from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
@@ -63,7 +70,9 @@ from acelab.exams.models import (
     ExamSessionFlag,
 )
 from acelab.exams.papers import PaperChoices, Score, draw_paper, score_paper
+from acelab.http.auth import SessionCheck
 from acelab.http.client import ClientInfo
+from acelab.identity import service as identity_service
 from acelab.identity.models import User
 from acelab.identity.service import Principal
 
@@ -170,6 +179,33 @@ def _state(row: Any) -> SessionState:
 async def _read(conn: Unit, *, user_id: str, session_id: str) -> SessionState | None:
     row = await _READ_STATE.first(conn, {"uid": user_id, "sid": session_id})
     return None if row is None else SessionState(**row)
+
+
+# PostgreSQL: the caller's session check and the read of its session in one round trip. The
+# session's columns come first, in SessionState's order; the caller's follow (named `caller_*`).
+_CALLER_AND_STATE = (
+    "WITH"
+    + identity_service.session_check_ctes(session_id="$1", user_id="$2", now="$3", stale="$4")
+    + "\nSELECT "
+    + ", ".join(f"es.{column.key}" for column in _STATE_COLUMNS)
+    + ", caller.*\nFROM caller LEFT JOIN exam_sessions AS es ON es.user_id = caller.caller_id AND es.id = $5"
+)
+
+
+async def _caller_and_read(
+    conn: Unit, caller: SessionCheck, *, session_id: str, now: datetime
+) -> tuple[str, SessionState | None]:
+    """Check the caller (401 if not valid) and read its session: the caller's id and the state."""
+    pg = await pg_connection(conn)
+    if pg is None:
+        user_id = (await caller(conn)).user_id
+        return user_id, await _read(conn, user_id=user_id, session_id=session_id)
+    args = identity_service.session_check_args(caller.ctx, caller.claims, now)
+    row = await pg.fetchrow(_CALLER_AND_STATE, *args, session_id)
+    user_id = identity_service.principal_from_row(row, claims=caller.claims, now=now).user_id
+    if row["id"] is None:
+        return user_id, None
+    return user_id, SessionState(*tuple(row)[: len(_STATE_COLUMNS)])
 
 
 async def _read_paper(conn: Unit, state: SessionState) -> list[JsonObject]:
@@ -507,7 +543,7 @@ async def record_heartbeat(
     db: Database,
     exams: ExamContext,
     *,
-    authenticate: Authenticate,
+    caller: SessionCheck,
     session_id: str,
     body_session_id: str | None,
     exam_package_id: str | None,
@@ -530,9 +566,8 @@ async def record_heartbeat(
         changes = Changes()
         try:
             async with _saving_unit(db) as conn:
-                user_id = (await authenticate(conn)).user_id
                 now = clock.utcnow()
-                state = await _read(conn, user_id=user_id, session_id=session_id)
+                user_id, state = await _caller_and_read(conn, caller, session_id=session_id, now=now)
                 if state is not None and state.is_attempt:
                     outcome = await _attempt_beat(
                         conn,
@@ -907,7 +942,7 @@ async def save_answers(
     db: Database,
     exams: ExamContext,
     *,
-    authenticate: Authenticate,
+    caller: SessionCheck,
     attempt_id: str,
     answers: Mapping[str, str | None],
     seq: int | None,
@@ -918,9 +953,8 @@ async def save_answers(
         time_up = False
         try:
             async with _saving_unit(db) as conn:
-                user_id = (await authenticate(conn)).user_id
                 now = clock.utcnow()
-                state = await _read(conn, user_id=user_id, session_id=attempt_id)
+                _, state = await _caller_and_read(conn, caller, session_id=attempt_id, now=now)
                 if state is None or not state.is_attempt:
                     raise errors.AttemptNotFound()
                 if state.status != ACTIVE:
@@ -1296,7 +1330,7 @@ async def record_event(
     db: Database,
     exams: ExamContext,
     *,
-    authenticate: Authenticate,
+    caller: SessionCheck,
     session_id: str,
     event_type: str,
     payload: Any,
@@ -1311,13 +1345,12 @@ async def record_event(
         changes = Changes()
         try:
             async with _saving_unit(db) as conn:
-                user_id = (await authenticate(conn)).user_id
+                now = clock.utcnow()
+                user_id, state = await _caller_and_read(conn, caller, session_id=session_id, now=now)
                 event_type = _checked_event_type(event_type)
                 payload = payload if payload_given else {}
                 if _json_size(payload) > exams.limits.event_payload_max_bytes:
                     raise errors.EventPayloadTooLarge()
-                now = clock.utcnow()
-                state = await _read(conn, user_id=user_id, session_id=session_id)
                 if state is None:
                     raise errors.SessionNotFound()
                 if state.is_overdue(now):

@@ -407,16 +407,16 @@ _TOUCH_SESSION = (
 )
 _SESSION_AND_ACCOUNT = (
     select(
-        AuthSession.revoked_at,
-        AuthSession.expires_at,
-        AuthSession.role.label("session_role"),
-        User.deleted_at,
-        User.id,
-        User.email,
-        User.role,
-        User.created_at,
-        User.username,
-        User.display_name,
+        AuthSession.revoked_at.label("caller_revoked_at"),
+        AuthSession.expires_at.label("caller_expires_at"),
+        AuthSession.role.label("caller_session_role"),
+        User.deleted_at.label("caller_deleted_at"),
+        User.id.label("caller_id"),
+        User.email.label("caller_email"),
+        User.role.label("caller_role"),
+        User.created_at.label("caller_created_at"),
+        User.username.label("caller_username"),
+        User.display_name.label("caller_display_name"),
     )
     .join(User, User.id == AuthSession.user_id)
     .where(AuthSession.id == bindparam("sid"), AuthSession.user_id == bindparam("uid"))
@@ -427,15 +427,18 @@ def session_check_ctes(*, session_id: str, user_id: str, now: str, stale: str) -
     """The session check on PostgreSQL as two CTEs over the given placeholders: `touched` moves
     `last_seen_at` (only when the stored value is older than the resolution, so workers share the
     decision) and `caller` reads the session and its user for `principal_from_row`. A statement
-    that must write only for a valid caller embeds them and tests `caller_is_valid`. (A SELECT
-    reads the snapshot from before the UPDATE: `caller` does not read `last_seen_at`.)"""
+    that must write only for a valid caller embeds them and tests `caller_is_valid`; one that reads
+    selects `caller.*` beside its own columns (all named `caller_*`). (A SELECT reads the snapshot
+    from before the UPDATE: `caller` does not read `last_seen_at`.)"""
     return f"""
 touched AS (
     UPDATE auth_sessions SET last_seen_at = {now}
     WHERE id = {session_id} AND revoked_at IS NULL AND (last_seen_at <= {stale} OR last_seen_at > {now})
 ), caller AS (
-    SELECT s.revoked_at, s.expires_at, s.role AS session_role, u.deleted_at,
-           u.id, u.email, u.role, u.created_at, u.username, u.display_name
+    SELECT s.revoked_at AS caller_revoked_at, s.expires_at AS caller_expires_at,
+           s.role AS caller_session_role, u.deleted_at AS caller_deleted_at, u.id AS caller_id,
+           u.email AS caller_email, u.role AS caller_role, u.created_at AS caller_created_at,
+           u.username AS caller_username, u.display_name AS caller_display_name
     FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id
     WHERE s.id = {session_id} AND s.user_id = {user_id}
 )"""
@@ -445,8 +448,8 @@ def caller_is_valid(*, now: str, role: str) -> str:
     """`principal_from_row`'s rule in SQL, over the `caller` CTE (for the write it guards)."""
     return f"""EXISTS (
     SELECT 1 FROM caller
-    WHERE caller.revoked_at IS NULL AND caller.expires_at > {now} AND caller.deleted_at IS NULL
-      AND caller.role = caller.session_role AND caller.role = {role}
+    WHERE caller_revoked_at IS NULL AND caller_expires_at > {now} AND caller_deleted_at IS NULL
+      AND caller_role = caller_session_role AND caller_role = {role}
 )"""
 
 
@@ -487,20 +490,20 @@ def principal_from_row(row: Mapping[str, Any] | None, *, claims: Claims, now: da
     revoked or expired, the user deleted, or a role changed since the token was issued."""
     if (
         row is None
-        or row["revoked_at"] is not None
-        or row["expires_at"] <= now
-        or row["deleted_at"] is not None
+        or row["caller_revoked_at"] is not None
+        or row["caller_expires_at"] <= now
+        or row["caller_deleted_at"] is not None
     ):
         raise errors.SessionNotValid()
-    if row["role"] != row["session_role"] or row["role"] != claims.role:
+    if row["caller_role"] != row["caller_session_role"] or row["caller_role"] != claims.role:
         raise errors.SessionNotValid()
     account = Account(
-        id=row["id"],
-        email=row["email"],
-        role=row["role"],
-        created_at=row["created_at"],
-        username=row["username"],
-        display_name=row["display_name"],
+        id=row["caller_id"],
+        email=row["caller_email"],
+        role=row["caller_role"],
+        created_at=row["caller_created_at"],
+        username=row["caller_username"],
+        display_name=row["caller_display_name"],
     )
     return Principal(user=account, session_id=claims.session_id)
 

@@ -14,7 +14,7 @@ from acelab.exams.context import ExamContext
 from acelab.questions.models import ARCHIVED, Question
 from tests.actors import Actor, assert_error
 from tests.api.exams.conftest import Course, heartbeat, start_attempt, stored_events, stored_session
-from tests.factories import make_enrollment, make_question
+from tests.factories import SPOILED_SESSIONS, make_enrollment, make_question, spoil_session
 
 
 def ace_time(value: datetime) -> str:
@@ -227,6 +227,28 @@ class TestSaveAnswers:
     async def test_attempt_heartbeats_need_seq(self, student, course, exam):
         attempt = await start_attempt(student, exam.id)
         assert_error(await heartbeat(student, attempt["attemptId"]), 400, "seq is required")
+
+
+class TestSavesNeedAValidSession:
+    """On PostgreSQL the caller's session check and the attempt's read are one statement: a caller
+    whose session is no longer valid gets 401, and the attempt and its events stay as they were."""
+
+    @pytest.mark.parametrize("how", SPOILED_SESSIONS)
+    async def test_refused_and_nothing_saved(self, db, student, course, exam, how):
+        attempt = await start_attempt(student, exam.id)
+        aid, q1 = attempt["attemptId"], question_ids(attempt)[0]
+        events_before = [e.id for e in await stored_events(db, student.user.id, aid)]
+        await spoil_session(db, user=student.user, how=how)
+
+        answers = {q1: course.correct_choice(q1)}
+        assert_error(await heartbeat(student, aid, seq=1, answers=answers), 401, "unauthorized")
+        assert_error(await save(student, aid, answers, seq=1), 401, "unauthorized")
+        event = {"eventType": "window_blur", "payload": {}}
+        assert_error(await student.post(f"/exam-sessions/{aid}/events", event), 401, "unauthorized")
+
+        stored = await stored_session(db, student.user.id, aid)
+        assert stored.answers == {} and stored.client_seq is None and stored.heartbeat_count == 0
+        assert [e.id for e in await stored_events(db, student.user.id, aid)] == events_before
 
 
 class TestTheClock:

@@ -4,24 +4,24 @@
 import json
 import re
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import update
 
 from acelab.db.session import unit_of_work
-from acelab.identity.models import AuthSession, User
 from acelab.questions.models import Question
 from tests.actors import Actor, assert_error
 from tests.api.practice.conftest import Course, answer, answer_count, start, stored_session
 from tests.factories import (
+    SPOILED_SESSIONS,
     make_enrollment,
     make_exam_package,
     make_practice_template,
     make_question,
     make_question_bank,
     make_topic,
+    spoil_session,
 )
 
 SESSION_ID = re.compile(r"^ps_[0-9a-f]{32}$")
@@ -620,20 +620,11 @@ class TestAnswerNeedsAValidSession:
     """The answer's session check is part of the answer's own statement on PostgreSQL: a caller whose
     session is no longer valid gets 401 and the answer is not recorded (ace.md §16.1 S1, S2, S14)."""
 
-    CHANGES = {
-        "revoked": (AuthSession, AuthSession.user_id, {"revoked_at": datetime(2026, 1, 1, tzinfo=UTC)}),
-        "expired": (AuthSession, AuthSession.user_id, {"expires_at": datetime(2026, 1, 1, tzinfo=UTC)}),
-        "user deleted": (User, User.id, {"deleted_at": datetime(2026, 1, 1, tzinfo=UTC)}),
-        "role changed": (User, User.id, {"role": "instructor"}),
-    }
-
-    @pytest.mark.parametrize("change", CHANGES)
-    async def test_refused_and_not_recorded(self, db, student, course, change):
+    @pytest.mark.parametrize("how", SPOILED_SESSIONS)
+    async def test_refused_and_not_recorded(self, db, student, course, how):
         body = await start(student, examPackageId=course.package.id, count=2)
         question_id = body["question"]["id"]
-        model, owner_column, values = self.CHANGES[change]
-        async with unit_of_work(db, write=True) as session:
-            await session.execute(update(model).where(owner_column == student.user.id).values(**values))
+        await spoil_session(db, user=student.user, how=how)
 
         r = await answer(student, body["sessionId"], question_id, course.correct_choice(question_id))
 
