@@ -1,8 +1,9 @@
 """One migration history for SQLite and PostgreSQL: it goes up, down and up again, and matches the models."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from acelab.db import migrate
 from acelab.db.base import Base
@@ -35,5 +36,26 @@ class TestMigrations:
             await migrate.upgrade(db)  # idempotent
             async with db.engine.connect() as connection:
                 assert await connection.run_sync(_tables) == set(Base.metadata.tables)
+        finally:
+            await db.dispose()
+
+    async def test_large_documents_are_compressed_with_lz4_on_postgresql(self, database_url):
+        db = create_database(database_url)
+        try:
+            if db.is_sqlite:
+                pytest.skip("SQLite has no column compression")
+            async with db.engine.connect() as connection:
+                methods = await connection.execute(
+                    text(
+                        "SELECT attrelid::regclass::text, attname::text, attcompression::text"
+                        " FROM pg_attribute"
+                        " WHERE (attrelid = 'exam_sessions'::regclass AND attname = 'paper')"
+                        " OR (attrelid = 'practice_sessions'::regclass AND attname = 'questions_snapshot')"
+                    )
+                )
+                assert sorted(methods.all()) == [
+                    ("exam_sessions", "paper", "l"),
+                    ("practice_sessions", "questions_snapshot", "l"),
+                ]
         finally:
             await db.dispose()
