@@ -330,7 +330,7 @@ async def start_attempt(
     While an attempt of the same exam is running, that attempt is returned instead.
     """
     view = await exams_service.start_attempt(
-        db, exams, authenticate=student, blueprint_id=body.blueprint_id, client=client
+        db, exams, caller=student, blueprint_id=body.blueprint_id, client=client
     )
     return _attempt_read(view)
 

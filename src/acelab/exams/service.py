@@ -772,8 +772,97 @@ _ATTEMPTS_OF = select(ExamSession.id, ExamSession.status, ExamSession.attempt_nu
 )
 
 
+@dataclass(frozen=True)
+class _StartFacts:
+    """What starting an attempt decides on: the caller, the exam's rules, the caller's tier in its
+    package (None: not enrolled) and the caller's attempts of it so far."""
+
+    user_id: str
+    blueprint: blueprint_rules.ExamRules
+    tier_id: str
+    attempts_used: int
+    last_number: int
+    running_id: str | None
+
+
+# PostgreSQL: the caller's session check and everything a start decides on, in one round trip.
+_RULES_FIELDS = tuple(blueprint_rules.ExamRules.__dataclass_fields__)
+_START_FACTS = (
+    "WITH"
+    + identity_service.session_check_ctes(session_id="$1", user_id="$2", now="$3", stale="$4")
+    + "\nSELECT "
+    + ", ".join(f"b.{name}" for name in _RULES_FIELDS)
+    + f""", caller.*, e.tier_id AS enrolled_tier_id,
+    (SELECT count(*) FROM exam_sessions AS a WHERE a.user_id = $2 AND a.blueprint_id = b.id)
+        AS attempts_used,
+    (SELECT max(a.attempt_number) FROM exam_sessions AS a WHERE a.user_id = $2 AND a.blueprint_id = b.id)
+        AS last_number,
+    (SELECT a.id FROM exam_sessions AS a
+     WHERE a.user_id = $2 AND a.blueprint_id = b.id AND a.status = '{ACTIVE}' LIMIT 1) AS running_id
+FROM caller
+LEFT JOIN exam_blueprints AS b ON b.id = $5 AND b.is_published
+LEFT JOIN user_exam_package_enrollments AS e ON e.user_id = $2 AND e.exam_package_id = b.exam_package_id"""
+)
+
+
+def _checked_start(
+    blueprint_id: str, blueprint: blueprint_rules.ExamRules | None, tier_id: str | None
+) -> tuple[blueprint_rules.ExamRules, str]:
+    """The checks of a start, in order: the exam named, published, and the caller enrolled in it."""
+    if not blueprint_id:
+        raise errors.BlueprintInvalid("blueprintId is required")
+    if blueprint is None:
+        raise errors.ExamNotFound()
+    if tier_id is None:
+        raise errors.NotEnrolled()
+    return blueprint, tier_id
+
+
+async def _start_facts(db: Database, caller: SessionCheck, *, blueprint_id: str) -> _StartFacts:
+    if db.is_sqlite:
+        async with unit_of_work(db, autocommit=True) as session:
+            user_id = (await caller(session)).user_id
+            found = await blueprint_rules.get_published_rules(session, blueprint_id=blueprint_id)
+            enrollment = None
+            if found is not None:
+                enrollment = await catalog_service.get_enrollment(
+                    session, user_id=user_id, exam_package_id=found.exam_package_id
+                )
+            blueprint, tier_id = _checked_start(
+                blueprint_id, found, None if enrollment is None else enrollment.tier_id
+            )
+            attempts = (await session.execute(_ATTEMPTS_OF, {"uid": user_id, "bid": blueprint.id})).all()
+        return _StartFacts(
+            user_id=user_id,
+            blueprint=blueprint,
+            tier_id=tier_id,
+            attempts_used=len(attempts),
+            last_number=max((a.attempt_number or 0 for a in attempts), default=0),
+            running_id=next((a.id for a in attempts if a.status == ACTIVE), None),
+        )
+    now = clock.utcnow()
+    async with hot_connection(db) as conn:
+        pg = await pg_connection(conn)
+        assert pg is not None
+        args = identity_service.session_check_args(caller.ctx, caller.claims, now)
+        row = await pg.fetchrow(_START_FACTS, *args, blueprint_id)
+    user_id = identity_service.principal_from_row(row, claims=caller.claims, now=now).user_id
+    found = None
+    if row["id"] is not None:
+        found = blueprint_rules.ExamRules(**{name: row[name] for name in _RULES_FIELDS})
+    blueprint, tier_id = _checked_start(blueprint_id, found, row["enrolled_tier_id"])
+    return _StartFacts(
+        user_id=user_id,
+        blueprint=blueprint,
+        tier_id=tier_id,
+        attempts_used=row["attempts_used"],
+        last_number=row["last_number"] or 0,
+        running_id=row["running_id"],
+    )
+
+
 async def start_attempt(
-    db: Database, exams: ExamContext, *, authenticate: Authenticate, blueprint_id: str, client: ClientInfo
+    db: Database, exams: ExamContext, *, caller: SessionCheck, blueprint_id: str, client: ClientInfo
 ) -> AttemptView:
     """Start an attempt of a published exam: draw and freeze its paper, start the server's clock.
 
@@ -782,26 +871,14 @@ async def start_attempt(
     """
     blueprint_id = blueprint_id.strip()
     for _ in range(MAX_TRIES):
-        async with unit_of_work(db, autocommit=True) as session:
-            user_id = (await authenticate(session)).user_id
-            if not blueprint_id:
-                raise errors.BlueprintInvalid("blueprintId is required")
-            blueprint = await blueprint_rules.get_published_rules(session, blueprint_id=blueprint_id)
-            if blueprint is None:
-                raise errors.ExamNotFound()
-            enrollment = await catalog_service.get_enrollment(
-                session, user_id=user_id, exam_package_id=blueprint.exam_package_id
-            )
-            if enrollment is None:
-                raise errors.NotEnrolled()
-            attempts = (await session.execute(_ATTEMPTS_OF, {"uid": user_id, "bid": blueprint.id})).all()
-        running = next((a.id for a in attempts if a.status == ACTIVE), None)
-        if running is not None:
-            current = await _current(db, exams, user_id=user_id, session_id=running)
+        facts = await _start_facts(db, caller, blueprint_id=blueprint_id)
+        user_id, blueprint = facts.user_id, facts.blueprint
+        if facts.running_id is not None:
+            current = await _current(db, exams, user_id=user_id, session_id=facts.running_id)
             if current is not None and current.status == ACTIVE:
                 return await _attempt_view(db, current)
             continue  # it was past its time and is closed now: count again
-        if len(attempts) >= blueprint.attempts_allowed:
+        if facts.attempts_used >= blueprint.attempts_allowed:
             raise errors.NoAttemptsLeft()
         pool = await exams.pools.get(db, exam_package_id=blueprint.exam_package_id)
         paper = draw_paper(
@@ -813,13 +890,13 @@ async def start_attempt(
         )
         if paper is None:
             raise errors.NotEnoughQuestions()
-        number = max((a.attempt_number or 0 for a in attempts), default=0) + 1
+        number = facts.last_number + 1
         try:
             state = await _insert_attempt(
                 db,
                 user_id=user_id,
                 blueprint=blueprint,
-                tier_id=enrollment.tier_id,
+                tier_id=facts.tier_id,
                 attempt_number=number,
                 paper=paper,
                 client=client,

@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from acelab.app import create_app
 from acelab.db.session import unit_of_work
 from acelab.exams import service as exams_service
 from acelab.exams.context import ExamContext
+from acelab.exams.models import ExamSession
 from acelab.questions.models import ARCHIVED, Question
 from tests.actors import Actor, assert_error
 from tests.api.exams.conftest import Course, heartbeat, start_attempt, stored_events, stored_session
@@ -229,12 +231,22 @@ class TestSaveAnswers:
         assert_error(await heartbeat(student, attempt["attemptId"]), 400, "seq is required")
 
 
-class TestSavesNeedAValidSession:
-    """On PostgreSQL the caller's session check and the attempt's read are one statement: a caller
-    whose session is no longer valid gets 401, and the attempt and its events stay as they were."""
+class TestAttemptsNeedAValidSession:
+    """On PostgreSQL the caller's session check is part of the statement that reads the attempt (or,
+    for a start, the exam): a caller whose session is no longer valid gets 401 and nothing changes."""
 
     @pytest.mark.parametrize("how", SPOILED_SESSIONS)
-    async def test_refused_and_nothing_saved(self, db, student, course, exam, how):
+    async def test_no_attempt_starts(self, db, student, course, exam, how):
+        await spoil_session(db, user=student.user, how=how)
+        assert_error(await student.post("/exam-attempts", {"blueprintId": exam.id}), 401, "unauthorized")
+        async with unit_of_work(db) as session:
+            started = await session.scalar(
+                select(func.count()).select_from(ExamSession).where(ExamSession.user_id == student.user.id)
+            )
+        assert started == 0
+
+    @pytest.mark.parametrize("how", SPOILED_SESSIONS)
+    async def test_nothing_is_saved(self, db, student, course, exam, how):
         attempt = await start_attempt(student, exam.id)
         aid, q1 = attempt["attemptId"], question_ids(attempt)[0]
         events_before = [e.id for e in await stored_events(db, student.user.id, aid)]
