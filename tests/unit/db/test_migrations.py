@@ -49,12 +49,15 @@ class TestMigrations:
                     text(
                         "SELECT attrelid::regclass::text, attname::text, attcompression::text"
                         " FROM pg_attribute"
-                        " WHERE (attrelid = 'exam_sessions'::regclass AND attname = 'paper')"
+                        " WHERE (attrelid = 'exam_sessions'::regclass"
+                        "        AND attname IN ('paper', 'answers', 'snapshot'))"
                         " OR (attrelid = 'practice_sessions'::regclass AND attname = 'questions_snapshot')"
                     )
                 )
                 assert sorted(methods.all()) == [
+                    ("exam_sessions", "answers", "l"),
                     ("exam_sessions", "paper", "l"),
+                    ("exam_sessions", "snapshot", "l"),
                     ("practice_sessions", "questions_snapshot", "l"),
                 ]
         finally:
