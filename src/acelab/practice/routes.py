@@ -40,8 +40,8 @@ instructor_templates = ace_router(
     prefix="/instructor/practice-templates", tags=["practice templates (instructor)"]
 )
 sessions = ace_router(prefix="/practice-sessions", tags=["practice sessions"])
-answers = direct_ace_router(prefix="/practice-sessions", tags=["practice sessions"])
-direct_routers = (answers,)
+session_writes = direct_ace_router(prefix="/practice-sessions", tags=["practice sessions"])
+direct_routers = (session_writes,)
 # Busiest first: the app includes them in this order, and FastAPI matches routes in order.
 routers = (sessions, student_templates, instructor_templates)
 
@@ -231,7 +231,7 @@ async def list_sessions(
     )
 
 
-@sessions.post("", response_model=PracticeSessionRead, response_model_exclude_unset=True)
+@session_writes.post("", response_model=PracticeSessionRead, response_model_exclude_unset=True)
 async def create_session(
     body: PracticeSessionCreate,
     student: StudentCaller,
@@ -280,7 +280,7 @@ async def resume_session(
     return _session_read(state)
 
 
-@answers.post("/{session_id}/answers", response_model=AnswerResult)
+@session_writes.post("/{session_id}/answers", response_model=AnswerResult)
 async def answer_question(
     session_id: str, body: AnswerCreate, student: StudentToken, db: DatabaseDep
 ) -> AnswerResult:
