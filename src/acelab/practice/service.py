@@ -545,6 +545,9 @@ async def create_session(
     return await create(session)
 
 
+_INSERT_SESSION = insert(PracticeSession)
+
+
 async def _create_session(
     session: AsyncSession,
     *,
@@ -600,15 +603,17 @@ async def _create_session(
     # Fewer candidates than asked: the session is as long as what was found (ace.md §7.2).
     count = len(snapshot)
     now = clock.utcnow()
-    practice = PracticeSession(
-        id=new_id("ps"),
+    session_id = new_id("ps")
+    time_limit_seconds = count * SECONDS_PER_TIMED_QUESTION if timed else 0
+    practice: dict[str, Any] = dict(
+        id=session_id,
         user_id=user_id,
         package_id=enrollment.exam_package_id,
         tier_id=enrollment.tier_id,
         template_id=template_id,
         is_timed=timed,
         started_at=now,
-        time_limit_seconds=count * SECONDS_PER_TIMED_QUESTION if timed else 0,
+        time_limit_seconds=time_limit_seconds,
         target_count=count,
         current_index=0,
         current_question_started_at=now,
@@ -621,16 +626,16 @@ async def _create_session(
         created_at=now,
         last_activity_at=now,
     )
-    session.add(practice)
-    await session.flush()
+    # A Core insert: the ORM's unit of work would cost a third of a millisecond more per session.
+    await (await session.connection()).execute(_INSERT_SESSION, practice)
     return SessionState(
-        id=practice.id,
+        id=session_id,
         status=ACTIVE,
         created_at=now,
         started_at=now,
-        package_id=practice.package_id,
+        package_id=enrollment.exam_package_id,
         is_timed=timed,
-        time_limit_seconds=practice.time_limit_seconds,
+        time_limit_seconds=time_limit_seconds,
         current_question_started_at=now,
         question_timings={},
         target_count=count,
