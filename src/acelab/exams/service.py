@@ -774,8 +774,8 @@ _ATTEMPTS_OF = select(ExamSession.id, ExamSession.status, ExamSession.attempt_nu
 
 @dataclass(frozen=True)
 class _StartFacts:
-    """What starting an attempt decides on: the caller, the exam's rules, the caller's tier in its
-    package (None: not enrolled) and the caller's attempts of it so far."""
+    """What starting an attempt decides on, once checked: the caller, the exam's rules, the caller's
+    tier in its package and the caller's attempts of it so far."""
 
     user_id: str
     blueprint: blueprint_rules.ExamRules
