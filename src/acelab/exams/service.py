@@ -200,12 +200,12 @@ async def _caller_and_read(
     if pg is None:
         user_id = (await caller(conn)).user_id
         return user_id, await _read(conn, user_id=user_id, session_id=session_id)
-    args = identity_service.session_check_args(caller.ctx, caller.claims, now)
-    row = await pg.fetchrow(_CALLER_AND_STATE, *args, session_id)
-    user_id = identity_service.principal_from_row(row, claims=caller.claims, now=now).user_id
+    principal, row = await identity_service.fetch_with_caller(
+        pg, _CALLER_AND_STATE, caller.ctx, caller.claims, now, session_id
+    )
     if row["id"] is None:
-        return user_id, None
-    return user_id, SessionState(*tuple(row)[: len(_STATE_COLUMNS)])
+        return principal.user_id, None
+    return principal.user_id, SessionState(*tuple(row.values())[: len(_STATE_COLUMNS)])
 
 
 async def _read_paper(conn: Unit, state: SessionState) -> list[JsonObject]:
@@ -844,9 +844,10 @@ async def _start_facts(db: Database, caller: SessionCheck, *, blueprint_id: str)
     async with hot_connection(db) as conn:
         pg = await pg_connection(conn)
         assert pg is not None
-        args = identity_service.session_check_args(caller.ctx, caller.claims, now)
-        row = await pg.fetchrow(_START_FACTS, *args, blueprint_id)
-    user_id = identity_service.principal_from_row(row, claims=caller.claims, now=now).user_id
+        principal, row = await identity_service.fetch_with_caller(
+            pg, _START_FACTS, caller.ctx, caller.claims, now, blueprint_id
+        )
+    user_id = principal.user_id
     found = None
     if row["id"] is not None:
         found = blueprint_rules.ExamRules(**{name: row[name] for name in _RULES_FIELDS})

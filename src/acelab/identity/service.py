@@ -465,6 +465,16 @@ def session_check_args(ctx: IdentityContext, claims: Claims, now: datetime) -> t
     return claims.session_id, claims.user_id, now, now - ctx.last_seen.resolution
 
 
+async def fetch_with_caller(
+    pg: Any, sql: str, ctx: IdentityContext, claims: Claims, now: datetime, *args: Any
+) -> tuple[Principal, Mapping[str, Any]]:
+    """Run on the driver connection `pg` a statement whose first four placeholders are
+    `session_check_ctes`' and which selects `caller.*`, with `args` for the rest: the caller (401
+    when not valid) and the row."""
+    row = await pg.fetchrow(sql, *session_check_args(ctx, claims, now), *args)
+    return principal_from_row(row, claims=claims, now=now), row
+
+
 async def authenticate(unit: Unit, ctx: IdentityContext, *, claims: Claims) -> Principal:
     """Check a token's session and user on every request: revocation, deletion and role changes
     take effect at once (ace.md §16.1 S1, S2, S14). `unit` runs in autocommit or in the request's
