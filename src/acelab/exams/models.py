@@ -106,7 +106,8 @@ class ExamSession(Base):
     snapshot: Mapped[Any] = mapped_column(JsonType, default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    last_heartbeat_at: Mapped[datetime] = mapped_column(index=True)
+    # Not indexed: every heartbeat changes it (migration 0011).
+    last_heartbeat_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     terminated_at: Mapped[datetime | None]
     terminated_by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
