@@ -24,10 +24,10 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from acelab.db.engine import Database
+from acelab.db.engine import Database, json_dumps
 from acelab.db.session import unit_of_work
 
-_DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
+_DIALECT = asyncpg_dialect(json_serializer=json_dumps)  # type: ignore[no-untyped-call]
 
 
 class HotConnection:

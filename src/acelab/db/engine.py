@@ -1,9 +1,11 @@
 """Engine and session factory, built in the app's lifespan (never at import)."""
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -33,6 +35,17 @@ class Database:
         await self.engine.dispose()
 
 
+def json_dumps(value: Any) -> str:
+    """JSON columns' serializer: orjson writes a 26 KB exam paper about ten times faster than the
+    standard library. What orjson refuses (integers past 64 bits, keys that are not strings, lone
+    surrogates) is written as before, by the standard library. Reading stays with the standard
+    library: orjson would read integers past 64 bits as floats, and a snapshot is kept verbatim."""
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
+
+
 def create_database(url: str, *, pool_size: int = 20) -> Database:
     """Create the engine for `url` (sqlite+aiosqlite or postgresql+asyncpg).
 
@@ -40,7 +53,11 @@ def create_database(url: str, *, pool_size: int = 20) -> Database:
     checkout, which costs more than the query itself (a thread per aiosqlite connection, a TCP and
     TLS handshake per asyncpg one).
     """
-    options = {"pool_size": pool_size, "max_overflow": pool_size // 2}
+    options = {
+        "pool_size": pool_size,
+        "max_overflow": pool_size // 2,
+        "json_serializer": json_dumps,
+    }
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
         _configure_sqlite(engine)

@@ -73,6 +73,22 @@ class TestHeartbeat:
         assert got["createdAt"] == ace_time(created)
         assert got["lastHeartbeatAt"] == got["updatedAt"] == ace_time(frozen_clock.now)
 
+    async def test_snapshot_values_come_back_exactly(self, student, package):
+        """Stored verbatim: integers past 64 bits, floats, non-ASCII text, nesting."""
+        snapshot = {
+            "big": 2**70,
+            "negative": -(2**63),
+            "ratio": 0.1,
+            "text": "Ünïcode ✓ 漢字",
+            "deep": [[{}]],
+        }
+        sid = new_session_id()
+        await heartbeat(student, sid, snapshot=snapshot)
+        assert (await student.get(f"/exam-sessions/{sid}")).json()["snapshot"] == snapshot
+        smaller = {**snapshot, "big": 2**62}  # within orjson's range
+        await heartbeat(student, sid, snapshot=smaller)
+        assert (await student.get(f"/exam-sessions/{sid}")).json()["snapshot"] == smaller
+
     async def test_absent_snapshot_is_stored_as_empty_object_and_null_as_null(self, student, package):
         absent, null = new_session_id(), new_session_id()
         await heartbeat(student, absent)
