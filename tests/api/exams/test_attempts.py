@@ -231,6 +231,62 @@ class TestSaveAnswers:
         assert_error(await heartbeat(student, attempt["attemptId"]), 400, "seq is required")
 
 
+class TestAttemptHeartbeats:
+    """A heartbeat that carries answers saves them as the answers route does (on PostgreSQL in one
+    statement when the paper is known: these are that statement's rules)."""
+
+    async def test_answers_merge_and_a_null_clears_one(self, db, student, course, exam):
+        attempt = await start_attempt(student, exam.id)
+        aid, (q1, q2, q3) = attempt["attemptId"], question_ids(attempt)[:3]
+        await heartbeat(
+            student, aid, seq=1, answers={q1: course.correct_choice(q1), q2: course.wrong_choice(q2)}
+        )
+        r = await heartbeat(student, aid, seq=2, answers={q2: None, q3: course.correct_choice(q3)})
+        assert r.json()["applied"] is True and r.json()["answeredCount"] == 2
+        got = (await student.get(f"/exam-attempts/{aid}")).json()
+        assert got["answers"] == {q1: course.correct_choice(q1), q3: course.correct_choice(q3)}
+        stored = await stored_session(db, student.user.id, aid)
+        assert stored.heartbeat_count == 2 and stored.revision == 2 and stored.client_seq == 2
+
+    async def test_a_stale_or_replayed_heartbeat_changes_nothing(
+        self, db, student, course, exam, frozen_clock
+    ):
+        attempt = await start_attempt(student, exam.id)
+        aid, q1 = attempt["attemptId"], question_ids(attempt)[0]
+        await heartbeat(student, aid, seq=5, answers={q1: course.correct_choice(q1)}, snapshot={"v": 5})
+        frozen_clock.advance(seconds=15)
+        stale = await heartbeat(student, aid, seq=4, answers={q1: course.wrong_choice(q1)}, snapshot={"v": 4})
+        replay = await heartbeat(student, aid, seq=5, answers={q1: None}, snapshot={"v": 6})
+        assert stale.json()["applied"] is False and replay.json()["applied"] is False
+        assert stale.json()["seq"] == replay.json()["seq"] == 5
+        stored = await stored_session(db, student.user.id, aid)
+        assert stored.answers == {q1: course.correct_choice(q1)} and stored.snapshot == {"v": 5}
+        assert stored.heartbeat_count == 1 and stored.last_heartbeat_at < frozen_clock.now
+
+    async def test_another_package_is_409_and_changes_nothing(self, db, student, course, exam):
+        attempt = await start_attempt(student, exam.id)
+        aid, q1 = attempt["attemptId"], question_ids(attempt)[0]
+        r = await heartbeat(
+            student, aid, seq=1, examPackageId="pkg_other", answers={q1: course.correct_choice(q1)}
+        )
+        assert_error(r, 409, "examPackageId mismatch")
+        ok = await heartbeat(student, aid, seq=1, examPackageId=course.package.id)
+        assert ok.json()["applied"] is True
+        stored = await stored_session(db, student.user.id, aid)
+        assert stored.answers == {} and stored.heartbeat_count == 1
+
+    async def test_answers_outside_the_paper_are_400_and_change_nothing(self, db, student, course, exam):
+        attempt = await start_attempt(student, exam.id)
+        aid, (q1, q2) = attempt["attemptId"], question_ids(attempt)[:2]
+        outsider = next(qid for qid in course.questions if qid not in question_ids(attempt))
+        unknown = {q1: course.correct_choice(q1), outsider: course.correct_choice(outsider)}
+        assert_error(await heartbeat(student, aid, seq=1, answers=unknown), 400, "unknown question")
+        wrong = {q1: course.correct_choice(q2)}
+        assert_error(await heartbeat(student, aid, seq=1, answers=wrong), 400, "invalid choice")
+        stored = await stored_session(db, student.user.id, aid)
+        assert stored.answers == {} and stored.client_seq is None and stored.heartbeat_count == 0
+
+
 class TestAttemptsNeedAValidSession:
     """On PostgreSQL the caller's session check is part of the statement that reads the attempt (or,
     for a start, the exam): a caller whose session is no longer valid gets 401 and nothing changes."""
