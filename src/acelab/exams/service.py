@@ -44,7 +44,7 @@ from acelab.db.driver import (
     pg_connection,
     sqlalchemy_connection,
 )
-from acelab.db.engine import Database, json_dumps
+from acelab.db.engine import Database
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
 from acelab.db.session import unit_of_work
@@ -535,144 +535,6 @@ def check_session_id(session_id: str) -> None:
         raise errors.SessionIdTooLong(MAX_SESSION_ID_LENGTH)
 
 
-# PostgreSQL: an attempt's heartbeat in one round trip when nothing about it is unusual. The caller's
-# session check, the clock (before `closes_at`), the order (`seq` above the last applied one), the
-# package and the status are conditions of the write; the answers were checked against the paper's
-# cached choices before it is sent. The answers are merged in SQL (given ones over the stored ones,
-# cleared ones removed) and the integrity counters counted as `_integrity` counts them. When the
-# statement writes nothing, the full path finds out why (401, 409, `time is up`, a stale `seq`).
-_BEAT_IN_ONE_STATEMENT = (
-    "WITH"
-    + identity_service.session_check_ctes(session_id="$1", user_id="$2", now="$3", stale="$4")
-    + """,
-current AS (
-    -- A concurrent write to the attempt waits on the lock; this one then reads the row it left.
-    SELECT es.user_id, es.id, es.last_heartbeat_at, es.last_ip, es.last_user_agent,
-           GREATEST(0, floor(extract(epoch FROM CAST($3 AS timestamptz) - es.last_heartbeat_at)))::integer
-               AS gap
-    FROM exam_sessions AS es
-    WHERE es.user_id = $2 AND es.id = $5 AND es.status = 'active'
-      AND es.closes_at > CAST($3 AS timestamptz)
-      AND (es.client_seq IS NULL OR es.client_seq < $6)
-      AND (CAST($7 AS text) = '' OR es.exam_package_id = CAST($7 AS text))
-      AND """
-    + identity_service.caller_is_valid(now="CAST($3 AS timestamptz)", role="CAST($8 AS text)")
-    + """
-    FOR UPDATE
-), beat AS (
-    UPDATE exam_sessions AS es
-    SET updated_at = $3, last_heartbeat_at = $3, revision = es.revision + 1, client_seq = $6,
-        heartbeat_count = es.heartbeat_count + 1,
-        heartbeat_gap_count = es.heartbeat_gap_count + CASE WHEN c.gap > $9 THEN 1 ELSE 0 END,
-        longest_heartbeat_gap_seconds = CASE
-            WHEN c.gap > $9 THEN GREATEST(es.longest_heartbeat_gap_seconds, c.gap)
-            ELSE es.longest_heartbeat_gap_seconds
-        END,
-        last_ip = CAST($10 AS text), last_user_agent = CAST($11 AS text),
-        ip_change_count = es.ip_change_count + CASE
-            WHEN es.last_ip IS NOT NULL AND es.last_ip IS DISTINCT FROM CAST($10 AS text) THEN 1 ELSE 0
-        END,
-        user_agent_change_count = es.user_agent_change_count + CASE
-            WHEN es.last_user_agent IS NOT NULL AND es.last_user_agent IS DISTINCT FROM CAST($11 AS text)
-            THEN 1 ELSE 0
-        END,
-        answers = (COALESCE(es.answers, '{}'::jsonb) || CAST($12 AS jsonb)) - CAST($13 AS text[]),
-        snapshot = CASE WHEN $14 THEN CAST($15 AS jsonb) ELSE es.snapshot END
-    FROM current AS c
-    WHERE es.user_id = c.user_id AND es.id = c.id
-    RETURNING """
-    + ", ".join(f"es.{column.key}" for column in _STATE_COLUMNS)
-    + """,
-        c.last_heartbeat_at AS previous_heartbeat_at, c.last_ip AS previous_ip,
-        c.last_user_agent AS previous_user_agent
-)
-SELECT beat.*, caller.* FROM caller LEFT JOIN beat ON true
-"""
-)
-
-
-def _fits(choices: PaperChoices, given: Mapping[str, str | None]) -> bool:
-    """`_check_answers` would accept these answers."""
-    return all(q in choices and (c is None or c in choices[q]) for q, c in given.items())
-
-
-@dataclass(frozen=True)
-class _Beat:
-    """What a heartbeat's request asks for (see `record_heartbeat`)."""
-
-    session_id: str
-    exam_package_id: str | None
-    snapshot: Any
-    snapshot_given: bool
-    seq: int | None
-    answers: Mapping[str, str | None] | None
-    client: ClientInfo
-
-
-async def _beat_in_one_statement(
-    conn: HotConnection,
-    exams: ExamContext,
-    caller: SessionCheck,
-    beat: _Beat,
-    *,
-    now: datetime,
-    changes: Changes,
-) -> BeatOutcome | None:
-    """An attempt's heartbeat as `_BEAT_IN_ONE_STATEMENT`; None when it was not sent (not
-    PostgreSQL, no `seq`, a paper this process has not cached, answers that do not fit it) or wrote
-    nothing: the full path then decides."""
-    if conn.pg is None or beat.seq is None:
-        return None
-    given = beat.answers or {}
-    choices = exams.papers.get((caller.claims.user_id, beat.session_id))
-    if choices is None or not _fits(choices, given):
-        return None
-    principal, row = await identity_service.fetch_with_caller(
-        conn.pg,
-        _BEAT_IN_ONE_STATEMENT,
-        caller.ctx,
-        caller.claims,
-        now,
-        beat.session_id,
-        beat.seq,
-        (beat.exam_package_id or "").strip(),
-        caller.claims.role,
-        exams.limits.heartbeat_gap_s,
-        beat.client.ip,
-        beat.client.user_agent,
-        json_dumps({q: c for q, c in given.items() if c is not None}),
-        [q for q, c in given.items() if c is None],
-        beat.snapshot_given,
-        json_dumps(beat.snapshot) if beat.snapshot_given else None,
-    )
-    if row["id"] is None:
-        return None
-    beaten = SessionState(*tuple(row.values())[: len(_STATE_COLUMNS)])
-    before = replace(
-        beaten,
-        last_heartbeat_at=row["previous_heartbeat_at"],
-        last_ip=row["previous_ip"],
-        last_user_agent=row["previous_user_agent"],
-    )
-    events = _integrity(before, now=now, client=beat.client, gap_s=exams.limits.heartbeat_gap_s).events
-    await _append_events(conn, (principal.user_id, beat.session_id), events, now)
-    _beat_changes(changes, beaten, events, now)
-    return BeatOutcome(state=beaten, applied=True, server_ts=now)
-
-
-def _beat_changes(changes: Changes, beaten: SessionState, events: Sequence[NewEvent], now: datetime) -> None:
-    """What the live feed hears of an attempt's applied heartbeat."""
-    changes.add(
-        live.HEARTBEAT,
-        beaten,
-        status=ACTIVE,
-        answeredCount=beaten.answered_count,
-        timeRemainingSeconds=beaten.time_remaining(now),
-    )
-    for event in events:
-        changes.add(live.EVENT, beaten, eventType=event.event_type, payload=event.payload, source=SERVER)
-
-
 class _Retry(Exception):
     """A compare-and-set lost: the unit of work is rolled back and the request starts over."""
 
@@ -700,23 +562,42 @@ async def record_heartbeat(
     check_session_id(session_id)
     if snapshot_given and _json_size(snapshot) > exams.limits.snapshot_max_bytes:
         raise errors.SnapshotTooLarge()
-    beat = _Beat(
-        session_id=session_id,
-        exam_package_id=exam_package_id,
-        snapshot=snapshot,
-        snapshot_given=snapshot_given,
-        seq=seq,
-        answers=answers,
-        client=client,
-    )
     for _ in range(MAX_TRIES):
         changes = Changes()
         try:
             async with _saving_unit(db) as conn:
                 now = clock.utcnow()
-                outcome = await _beat_in_one_statement(
-                    conn, exams, caller, beat, now=now, changes=changes
-                ) or await _full_beat(conn, exams, caller, beat, now=now, changes=changes)
+                user_id, state = await _caller_and_read(conn, caller, session_id=session_id, now=now)
+                if state is not None and state.is_attempt:
+                    outcome = await _attempt_beat(
+                        conn,
+                        exams,
+                        state,
+                        now=now,
+                        exam_package_id=exam_package_id,
+                        snapshot=snapshot,
+                        snapshot_given=snapshot_given,
+                        seq=seq,
+                        answers=answers,
+                        client=client,
+                        changes=changes,
+                    )
+                else:
+                    if answers is not None:
+                        raise errors.AnswersNeedAttempt()
+                    outcome = await _snapshot_beat(
+                        await conn.session(),
+                        exams,
+                        state,
+                        user_id=user_id,
+                        session_id=session_id,
+                        now=now,
+                        exam_package_id=exam_package_id,
+                        snapshot=snapshot if snapshot_given else {},
+                        seq=seq,
+                        client=client,
+                        changes=changes,
+                    )
         except (_Retry, IntegrityError):
             # Lost a compare-and-set, or a concurrent first heartbeat created the row first.
             continue
@@ -725,48 +606,6 @@ async def record_heartbeat(
             raise errors.TimeIsUp()
         return outcome
     raise errors.SessionBusy()
-
-
-async def _full_beat(
-    conn: HotConnection,
-    exams: ExamContext,
-    caller: SessionCheck,
-    beat: _Beat,
-    *,
-    now: datetime,
-    changes: Changes,
-) -> BeatOutcome:
-    """A heartbeat read first, then decided in Python: any session, any database."""
-    user_id, state = await _caller_and_read(conn, caller, session_id=beat.session_id, now=now)
-    if state is not None and state.is_attempt:
-        return await _attempt_beat(
-            conn,
-            exams,
-            state,
-            now=now,
-            exam_package_id=beat.exam_package_id,
-            snapshot=beat.snapshot,
-            snapshot_given=beat.snapshot_given,
-            seq=beat.seq,
-            answers=beat.answers,
-            client=beat.client,
-            changes=changes,
-        )
-    if beat.answers is not None:
-        raise errors.AnswersNeedAttempt()
-    return await _snapshot_beat(
-        await conn.session(),
-        exams,
-        state,
-        user_id=user_id,
-        session_id=beat.session_id,
-        now=now,
-        exam_package_id=beat.exam_package_id,
-        snapshot=beat.snapshot if beat.snapshot_given else {},
-        seq=beat.seq,
-        client=beat.client,
-        changes=changes,
-    )
 
 
 async def _snapshot_beat(
@@ -906,7 +745,15 @@ async def _attempt_beat(
         heartbeat_count=state.heartbeat_count + 1,
         answers=merged,
     )
-    _beat_changes(changes, beaten, integrity.events, now)
+    changes.add(
+        live.HEARTBEAT,
+        beaten,
+        status=ACTIVE,
+        answeredCount=beaten.answered_count,
+        timeRemainingSeconds=beaten.time_remaining(now),
+    )
+    for event in integrity.events:
+        changes.add(live.EVENT, beaten, eventType=event.event_type, payload=event.payload, source=SERVER)
     return BeatOutcome(state=beaten, applied=True, server_ts=now)
 
 

@@ -232,8 +232,8 @@ class TestSaveAnswers:
 
 
 class TestAttemptHeartbeats:
-    """A heartbeat that carries answers saves them as the answers route does (on PostgreSQL in one
-    statement when the paper is known: these are that statement's rules)."""
+    """A heartbeat that carries answers saves them as the answers route does: merged in order,
+    checked against the paper, never by a stale or replayed heartbeat."""
 
     async def test_answers_merge_and_a_null_clears_one(self, db, student, course, exam):
         attempt = await start_attempt(student, exam.id)
