@@ -7,11 +7,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
+from acelab import clock
 from acelab.db import migrate
 from acelab.db.base import Base
 from acelab.db.engine import Database, create_database
 from acelab.db.ids import new_id
 from acelab.db.session import unit_of_work
+from acelab.exams.service import _BEAT_ATTEMPT
 from tests.factories import make_exam_session, make_user
 
 
@@ -69,17 +71,23 @@ class TestMigrations:
             await db.dispose()
 
 
-def _paper_and_answers(questions: int) -> tuple[list[dict[str, object]], list[dict[str, str]]]:
+def _paper_and_answers(questions: int) -> tuple[list[dict[str, object]], dict[str, str]]:
     """A paper of `questions` four-choice items with the project's ids, and an answer to each."""
-    paper = [
-        {
-            "id": new_id("qst"),
-            "prompt": f"Question {n}: which of the four options is right? " * 3,
-            "choices": [{"id": new_id("ch"), "text": f"Option {letter}"} for letter in "ABCD"],
-        }
-        for n in range(questions)
-    ]
-    answers = [{q["id"]: q["choices"][1]["id"]} for q in paper]  # type: ignore[index]
+    paper: list[dict[str, object]] = []
+    answers: dict[str, str] = {}
+    for n in range(questions):
+        question_id, choice_ids = new_id("qst"), [new_id("ch") for _ in range(4)]
+        paper.append(
+            {
+                "id": question_id,
+                "prompt": f"Question {n}: which of the four options is right? " * 3,
+                "choices": [
+                    {"id": cid, "text": f"Option {letter}"}
+                    for cid, letter in zip(choice_ids, "ABCD", strict=True)
+                ],
+            }
+        )
+        answers[question_id] = choice_ids[1]
     return paper, answers
 
 
@@ -115,19 +123,29 @@ class TestExamHeartbeatsOnPostgresql:
             )
         paper_chunks = await _out_of_line_chunks(db)
         saved: dict[str, str] = {}
-        for beat in range(8):  # 5 answers a beat, as on exam day
-            for answer in answers[beat * 5 : (beat + 1) * 5]:
-                saved.update(answer)
+        for beat in range(8):  # 5 answers a beat, as on exam day; the heartbeat's own statement
+            saved.update(list(answers.items())[beat * 5 : (beat + 1) * 5])
             async with db.engine.begin() as connection:
                 before = await connection.scalar(_HOT_UPDATES)
-                await connection.execute(
-                    text(
-                        "UPDATE exam_sessions SET last_heartbeat_at = now(), updated_at = now(),"
-                        " answers = CAST(:answers AS jsonb), revision = revision + 1,"
-                        " heartbeat_count = heartbeat_count + 1 WHERE id = :id"
-                    ),
-                    {"answers": json.dumps(saved), "id": attempt.id},
+                changed = await connection.execute(
+                    _BEAT_ATTEMPT.statement,
+                    {
+                        "uid": user.id,
+                        "sid": attempt.id,
+                        "rev": beat,
+                        "now": clock.utcnow(),
+                        "seq": beat + 1,
+                        "ans": dict(saved),
+                        "beats": beat + 1,
+                        "gaps": 0,
+                        "longest_gap": 0,
+                        "ip": "203.0.113.7",
+                        "user_agent": "browser/1.0",
+                        "ip_changes": 0,
+                        "user_agent_changes": 0,
+                    },
                 )
+                assert changed.rowcount == 1
                 after = await connection.scalar(_HOT_UPDATES)
             assert after - before == 1, f"heartbeat {beat + 1} was not a heap-only update"
         assert await _out_of_line_chunks(db) == paper_chunks  # the answers stay in the row
