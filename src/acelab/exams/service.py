@@ -21,7 +21,6 @@ attempts started from blueprints, which share one table, one heartbeat and one s
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -44,7 +43,7 @@ from acelab.db.driver import (
     pg_connection,
     sqlalchemy_connection,
 )
-from acelab.db.engine import Database
+from acelab.db.engine import Database, json_dumps
 from acelab.db.ids import new_id
 from acelab.db.pages import PageParams, PageResult, fetch_page
 from acelab.db.session import unit_of_work
@@ -100,7 +99,8 @@ def _seconds(since: datetime, until: datetime) -> int:
 
 
 def _json_size(value: Any) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    """The size of a document as its column will store it."""
+    return len(json_dumps(value).encode())
 
 
 # --- reading a session -----------------------------------------------------------------------------
