@@ -142,8 +142,8 @@ class ExamSession(Base):
     # The frozen questions in the order shown: [{id, prompt, choices: [{id, text}], correctChoiceId,
     # explanation, topicId, topicName, difficultyId, difficultyName}].
     paper: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
-    # {questionId: choiceId}
-    answers: Mapped[dict[str, str] | None] = mapped_column(JsonType)
+    # One letter per question of the paper: the answer's place among its choices (exams.papers).
+    answer_sheet: Mapped[str | None] = mapped_column(String)
     submit_reason: Mapped[str | None] = mapped_column(String)
     score_correct: Mapped[int | None]
     score_total: Mapped[int | None]

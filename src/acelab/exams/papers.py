@@ -82,13 +82,57 @@ def public_question(item: Mapping[str, Any]) -> JsonObject:
     }
 
 
-# What an answer to a paper may name: question id -> its choice ids.
-PaperChoices = dict[str, tuple[str, ...]]
+# An attempt's answers as stored: one character per question, in paper order, the chosen choice's
+# position among the question's choice ids (sorted) as a letter, or UNANSWERED. Forty answers take 40
+# bytes instead of 3 kB of ids, so a heartbeat rewrites a small row and many rows share a page.
+UNANSWERED = "-"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # a question has at most 6 choices
+
+
+@dataclass(frozen=True)
+class PaperChoices:
+    """What an answer to a paper may name (question id -> its choice ids, sorted), and where each
+    question's answer is kept in the attempt's answer sheet."""
+
+    choices: dict[str, tuple[str, ...]]
+    positions: dict[str, int]
+
+    def merged(self, sheet: str | None, given: Mapping[str, str | None]) -> str:
+        """`sheet` with the given answers (each naming a question of the paper and one of its
+        choices) written over it; a null clears one."""
+        cells = list(sheet or UNANSWERED * len(self.positions))
+        for question_id, choice_id in given.items():
+            ids = self.choices[question_id]
+            cells[self.positions[question_id]] = (
+                UNANSWERED if choice_id is None else _LETTERS[ids.index(choice_id)]
+            )
+        return "".join(cells)
+
+    def answers(self, sheet: str | None) -> dict[str, str]:
+        """The answers a sheet holds: {questionId: choiceId}, in paper order."""
+        if not sheet:
+            return {}
+        return {
+            question_id: ids[_LETTERS.index(cell)]
+            for (question_id, ids), cell in zip(self.choices.items(), sheet, strict=True)
+            if cell != UNANSWERED
+        }
+
+
+def blank_sheet(paper: Sequence[Any]) -> str:
+    return UNANSWERED * len(paper)
+
+
+def answered_count(sheet: str | None) -> int:
+    return len(sheet) - sheet.count(UNANSWERED) if sheet else 0
 
 
 def paper_choices(paper: Sequence[Mapping[str, Any]]) -> PaperChoices:
-    """Map each question of a paper to its choice ids."""
-    return {item["id"]: tuple(sorted(c["id"] for c in item["choices"])) for item in paper}
+    """Map each question of a paper to its choice ids and its position."""
+    return PaperChoices(
+        choices={item["id"]: tuple(sorted(c["id"] for c in item["choices"])) for item in paper},
+        positions={item["id"]: n for n, item in enumerate(paper)},
+    )
 
 
 class PaperChoicesCache:
@@ -114,7 +158,11 @@ class PaperChoicesCache:
     def put(self, key: tuple[str, str], paper: Sequence[Mapping[str, Any]]) -> PaperChoices:
         if len(self._shared) > 8 * self.size:  # many edited questions since start-up: start afresh
             self._shared.clear()
-        choices = {qid: self._shared.setdefault(ids, ids) for qid, ids in paper_choices(paper).items()}
+        drawn = paper_choices(paper)
+        choices = PaperChoices(
+            choices={qid: self._shared.setdefault(ids, ids) for qid, ids in drawn.choices.items()},
+            positions=drawn.positions,
+        )
         self._papers[key] = choices
         if len(self._papers) > self.size:
             self._papers.popitem(last=False)

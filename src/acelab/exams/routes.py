@@ -137,7 +137,7 @@ def _attempt_read(view: AttemptView) -> AttemptRead:
         submitted_at=state.submitted_at,
         submit_reason=state.submit_reason,
         questions=_QUESTIONS.validate_python(view.paper),
-        answers=state.answers or {},
+        answers=view.answers,
     )
 
 
@@ -160,7 +160,7 @@ def _attempt_item(state: SessionState) -> AttemptListItem:
 def _result(view: AttemptResultView) -> AttemptResult:
     state = view.state
     assert state.started_at and state.submitted_at and state.breakdown is not None
-    answers = state.answers or {}
+    answers = view.answers
     return AttemptResult(
         attempt_id=state.id,
         blueprint_id=state.blueprint_id,

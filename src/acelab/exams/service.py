@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -68,7 +68,15 @@ from acelab.exams.models import (
     ExamSessionEvent,
     ExamSessionFlag,
 )
-from acelab.exams.papers import PaperChoices, Score, draw_paper, score_paper
+from acelab.exams.papers import (
+    PaperChoices,
+    Score,
+    answered_count,
+    blank_sheet,
+    draw_paper,
+    paper_choices,
+    score_paper,
+)
 from acelab.http.auth import SessionCheck
 from acelab.http.client import ClientInfo
 from acelab.identity import service as identity_service
@@ -138,7 +146,7 @@ class SessionState:
     time_limit_seconds: int | None
     grace_seconds: int | None
     pass_percent: int | None
-    answers: dict[str, str] | None
+    answer_sheet: str | None
     submit_reason: str | None
     score_correct: int | None
     score_total: int | None
@@ -161,7 +169,7 @@ class SessionState:
 
     @property
     def answered_count(self) -> int:
-        return len(self.answers or {})
+        return answered_count(self.answer_sheet)
 
 
 _STATE_COLUMNS = tuple(getattr(ExamSession, name) for name in SessionState.__dataclass_fields__)
@@ -208,6 +216,11 @@ async def _caller_and_read(
     return principal.user_id, SessionState(*tuple(row.values())[: len(_STATE_COLUMNS)])
 
 
+def answers_of(state: SessionState, paper: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """An attempt's answers, {questionId: choiceId}, read from its answer sheet."""
+    return paper_choices(paper).answers(state.answer_sheet)
+
+
 async def _read_paper(conn: Unit, state: SessionState) -> list[JsonObject]:
     connection = await sqlalchemy_connection(conn)
     paper = await connection.scalar(_READ_PAPER, {"uid": state.user_id, "sid": state.id})
@@ -249,7 +262,7 @@ _BEAT_VALUES = {
     "user_agent_change_count": bindparam("user_agent_changes"),
 }
 _SNAPSHOT = bindparam("snap", type_=JsonType)
-_ANSWERS = bindparam("ans", type_=JsonType)
+_SHEET: BindParameter[str] = bindparam("sheet")
 # Statements built once: building one costs more than running it, and these run every 15 s per student.
 _BEAT_ACE = HotStatement(
     update(ExamSession)
@@ -262,9 +275,11 @@ _BEAT_ACE = HotStatement(
         tier_id=func.coalesce(ExamSession.tier_id, bindparam("tier")),
     )
 )
-_BEAT_ATTEMPT = HotStatement(update(ExamSession).where(*_UNCHANGED).values(**_BEAT_VALUES, answers=_ANSWERS))
+_BEAT_ATTEMPT = HotStatement(
+    update(ExamSession).where(*_UNCHANGED).values(**_BEAT_VALUES, answer_sheet=_SHEET)
+)
 _BEAT_ATTEMPT_WITH_SNAPSHOT = HotStatement(
-    update(ExamSession).where(*_UNCHANGED).values(**_BEAT_VALUES, answers=_ANSWERS, snapshot=_SNAPSHOT)
+    update(ExamSession).where(*_UNCHANGED).values(**_BEAT_VALUES, answer_sheet=_SHEET, snapshot=_SNAPSHOT)
 )
 _SAVE_ANSWERS = HotStatement(
     update(ExamSession)
@@ -273,7 +288,7 @@ _SAVE_ANSWERS = HotStatement(
         updated_at=bindparam("now"),
         revision=ExamSession.revision + 1,
         client_seq=bindparam("seq"),
-        answers=_ANSWERS,
+        answer_sheet=_SHEET,
     )
 )
 _FINISH_ATTEMPT = (
@@ -387,7 +402,7 @@ async def _finalize(
     """Submit and score an active attempt; None when it changed since it was read."""
     if paper is None:
         paper = await _read_paper(conn, state)
-    score: Score = score_paper(paper, state.answers or {}, pass_percent=state.pass_percent or 0)
+    score: Score = score_paper(paper, answers_of(state, paper), pass_percent=state.pass_percent or 0)
     result = await (await sqlalchemy_connection(conn)).execute(
         _FINISH_ATTEMPT,
         {
@@ -505,16 +520,6 @@ def _is_stale(state: SessionState, seq: int | None) -> bool:
     return seq is not None and state.client_seq is not None and seq <= state.client_seq
 
 
-def _merged_answers(state: SessionState, given: Mapping[str, str | None]) -> dict[str, str]:
-    answers = dict(state.answers or {})
-    for question_id, choice_id in given.items():
-        if choice_id is None:
-            answers.pop(question_id, None)
-        else:
-            answers[question_id] = choice_id
-    return answers
-
-
 async def _paper_choices(conn: Unit, exams: ExamContext, state: SessionState) -> PaperChoices:
     key = (state.user_id, state.id)
     return exams.papers.get(key) or exams.papers.put(key, await _read_paper(conn, state))
@@ -523,10 +528,22 @@ async def _paper_choices(conn: Unit, exams: ExamContext, state: SessionState) ->
 def _check_answers(choices: PaperChoices, given: Mapping[str, str | None]) -> None:
     """Every answer names a question of this paper and, unless it clears it, one of its choices."""
     for question_id, choice_id in given.items():
-        if question_id not in choices:
+        if question_id not in choices.choices:
             raise errors.UnknownQuestion()
-        if choice_id is not None and choice_id not in choices[question_id]:
+        if choice_id is not None and choice_id not in choices.choices[question_id]:
             raise errors.InvalidChoice()
+
+
+async def _checked_sheet(
+    conn: Unit, exams: ExamContext, state: SessionState, given: Mapping[str, str | None]
+) -> str | None:
+    """The attempt's answer sheet with `given` written over it (a null clears an answer), once every
+    answer is checked against its paper."""
+    if not given:
+        return state.answer_sheet
+    choices = await _paper_choices(conn, exams, state)
+    _check_answers(choices, given)
+    return choices.merged(state.answer_sheet, given)
 
 
 def check_session_id(session_id: str) -> None:
@@ -715,11 +732,9 @@ async def _attempt_beat(
         return BeatOutcome(state=finished, applied=False, server_ts=now, time_up=True)
     if seq is None:
         raise errors.SeqRequired()
-    if answers:
-        _check_answers(await _paper_choices(conn, exams, state), answers)
+    sheet = await _checked_sheet(conn, exams, state, answers or {})
     if _is_stale(state, seq):
         return BeatOutcome(state=state, applied=False, server_ts=now)
-    merged = _merged_answers(state, answers or {})
     integrity = _integrity(state, now=now, client=client, gap_s=exams.limits.heartbeat_gap_s)
     params = {
         "uid": state.user_id,
@@ -727,7 +742,7 @@ async def _attempt_beat(
         "rev": state.revision,
         "now": now,
         "seq": seq,
-        "ans": merged,
+        "sheet": sheet,
         **integrity.values,
     }
     statement = _BEAT_ATTEMPT
@@ -743,7 +758,7 @@ async def _attempt_beat(
         last_heartbeat_at=now,
         client_seq=seq,
         heartbeat_count=state.heartbeat_count + 1,
-        answers=merged,
+        answer_sheet=sheet,
     )
     changes.add(
         live.HEARTBEAT,
@@ -765,6 +780,10 @@ class AttemptView:
     state: SessionState
     paper: list[JsonObject]
     server_ts: datetime
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return answers_of(self.state, self.paper)
 
 
 _ATTEMPTS_OF = select(ExamSession.id, ExamSession.status, ExamSession.attempt_number).where(
@@ -964,7 +983,7 @@ async def _insert_attempt(
         time_limit_seconds=blueprint.time_limit_seconds,
         grace_seconds=blueprint.grace_seconds,
         pass_percent=blueprint.pass_percent,
-        answers={},
+        answer_sheet=blank_sheet(paper),
         submit_reason=None,
         score_correct=None,
         score_total=None,
@@ -1070,11 +1089,9 @@ async def _save(
 ) -> SaveOutcome:
     if seq is None:
         raise errors.SeqRequired()
-    if answers:
-        _check_answers(await _paper_choices(conn, exams, state), answers)
+    sheet = await _checked_sheet(conn, exams, state, answers)
     if _is_stale(state, seq):
         return SaveOutcome(state=state, applied=False, server_ts=now)
-    merged = _merged_answers(state, answers)
     changed = await _SAVE_ANSWERS.rowcount(
         conn,
         {
@@ -1083,12 +1100,12 @@ async def _save(
             "rev": state.revision,
             "now": now,
             "seq": seq,
-            "ans": merged,
+            "sheet": sheet,
         },
     )
     if changed == 0:
         raise _Retry()
-    saved = replace(state, revision=state.revision + 1, updated_at=now, client_seq=seq, answers=merged)
+    saved = replace(state, revision=state.revision + 1, updated_at=now, client_seq=seq, answer_sheet=sheet)
     changes.add(live.HEARTBEAT, saved, status=ACTIVE, answeredCount=saved.answered_count)
     return SaveOutcome(state=saved, applied=True, server_ts=now)
 
@@ -1097,6 +1114,10 @@ async def _save(
 class AttemptResultView:
     state: SessionState
     paper: list[JsonObject]
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return answers_of(self.state, self.paper)
 
 
 async def submit_attempt(

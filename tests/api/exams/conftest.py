@@ -15,6 +15,7 @@ from acelab.config import Settings
 from acelab.db.engine import Database
 from acelab.db.session import unit_of_work
 from acelab.exams.models import ExamBlueprint, ExamSession, ExamSessionEvent
+from acelab.exams.papers import paper_choices
 from acelab.identity.context import IdentityContext
 from acelab.identity.models import User
 from acelab.questions.models import PUBLISHED, QuestionTopic
@@ -134,6 +135,11 @@ async def stored_session(db: Database, user_id: str, session_id: str) -> ExamSes
         row = await session.get(ExamSession, (user_id, session_id))
         assert row is not None
         return row
+
+
+def stored_answers(stored: ExamSession) -> dict[str, str]:
+    """A stored attempt's answers, read from its answer sheet."""
+    return paper_choices(stored.paper or []).answers(stored.answer_sheet)
 
 
 async def stored_events(db: Database, user_id: str, session_id: str) -> list[ExamSessionEvent]:

@@ -13,6 +13,7 @@ from acelab.db.base import Base
 from acelab.db.engine import Database, create_database
 from acelab.db.ids import new_id
 from acelab.db.session import unit_of_work
+from acelab.exams.papers import blank_sheet, paper_choices
 from acelab.exams.service import _BEAT_ATTEMPT
 from tests.factories import make_exam_session, make_user
 
@@ -57,17 +58,50 @@ class TestMigrations:
                         "SELECT attrelid::regclass::text, attname::text, attcompression::text"
                         " FROM pg_attribute"
                         " WHERE (attrelid = 'exam_sessions'::regclass"
-                        "        AND attname IN ('paper', 'answers', 'snapshot'))"
+                        "        AND attname IN ('paper', 'snapshot'))"
                         " OR (attrelid = 'practice_sessions'::regclass AND attname = 'questions_snapshot')"
                     )
                 )
                 assert sorted(methods.all()) == [
-                    ("exam_sessions", "answers", "l"),
                     ("exam_sessions", "paper", "l"),
                     ("exam_sessions", "snapshot", "l"),
                     ("practice_sessions", "questions_snapshot", "l"),
                 ]
         finally:
+            await db.dispose()
+
+
+class TestAnswerSheetMigration:
+    async def test_stored_answers_survive_the_move_to_answer_sheets_and_back(self, database_url, identity):
+        """Migration 0012 turns {questionId: choiceId} into one letter per question of the paper (the
+        choice's place among the question's choice ids, sorted; "-" unanswered) and back."""
+        paper, answers = _paper_and_answers(3)
+        del answers[paper[1]["id"]]  # unanswered, in the middle
+        ids = [sorted(c["id"] for c in item["choices"]) for item in paper]  # type: ignore[union-attr]
+        letters = [ids[n].index(answers[item["id"]]) for n, item in enumerate(paper) if n != 1]
+        db = create_database(database_url)
+        try:
+            attempt = await make_exam_session(db, user=await make_user(db, identity))
+            await migrate.downgrade(db, "0011_exam_hot_heartbeats")
+            async with db.engine.begin() as connection:
+                await connection.execute(
+                    text("UPDATE exam_sessions SET paper = :paper, answers = :answers WHERE id = :id"),
+                    {"paper": json.dumps(paper), "answers": json.dumps(answers), "id": attempt.id},
+                )
+            await migrate.upgrade(db)
+            async with db.engine.connect() as connection:
+                sheet = await connection.scalar(
+                    text("SELECT answer_sheet FROM exam_sessions WHERE id = :id"), {"id": attempt.id}
+                )
+            assert sheet == f"{'abcd'[letters[0]]}-{'abcd'[letters[1]]}"
+            await migrate.downgrade(db, "0011_exam_hot_heartbeats")
+            async with db.engine.connect() as connection:
+                restored = await connection.scalar(
+                    text("SELECT answers FROM exam_sessions WHERE id = :id"), {"id": attempt.id}
+                )
+            assert (json.loads(restored) if isinstance(restored, str) else restored) == answers
+        finally:
+            await migrate.upgrade(db)
             await db.dispose()
 
 
@@ -122,9 +156,9 @@ class TestExamHeartbeatsOnPostgresql:
                 {"paper": json.dumps(paper), "id": attempt.id},
             )
         paper_chunks = await _out_of_line_chunks(db)
-        saved: dict[str, str] = {}
+        choices, sheet = paper_choices(paper), blank_sheet(paper)
         for beat in range(8):  # 5 answers a beat, as on exam day; the heartbeat's own statement
-            saved.update(list(answers.items())[beat * 5 : (beat + 1) * 5])
+            sheet = choices.merged(sheet, dict(list(answers.items())[beat * 5 : (beat + 1) * 5]))
             async with db.engine.begin() as connection:
                 before = await connection.scalar(_HOT_UPDATES)
                 changed = await connection.execute(
@@ -135,7 +169,7 @@ class TestExamHeartbeatsOnPostgresql:
                         "rev": beat,
                         "now": clock.utcnow(),
                         "seq": beat + 1,
-                        "ans": dict(saved),
+                        "sheet": sheet,
                         "beats": beat + 1,
                         "gaps": 0,
                         "longest_gap": 0,

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from acelab.exams.papers import MixEntry, draw_paper, score_paper
+from acelab.exams.papers import MixEntry, answered_count, blank_sheet, draw_paper, paper_choices, score_paper
 from acelab.questions.pools import Pool, PublishedQuestion
 from acelab.questions.service import SnapshotChoice
 
@@ -101,3 +101,37 @@ class TestScorePaper:
         assert paper is not None
         assert score_paper(paper, {}, pass_percent=1).passed is False
         assert score_paper(paper, {}, pass_percent=0).passed is True
+
+
+class TestAnswerSheet:
+    def test_answers_come_back_as_given_whatever_the_shuffle(self):
+        for _ in range(20):
+            paper = draw_paper(
+                pool(), mix=[], question_count=12, shuffle_questions=True, shuffle_choices=True
+            )
+            assert paper is not None
+            choices = paper_choices(paper)
+            given = {item["id"]: item["choices"][n % 4]["id"] for n, item in enumerate(paper) if n % 3}
+            sheet = choices.merged(blank_sheet(paper), given)
+            assert len(sheet) == 12 and answered_count(sheet) == len(given) == 8
+            assert choices.answers(sheet) == {
+                item["id"]: given[item["id"]] for item in paper if item["id"] in given
+            }
+
+    def test_a_later_answer_replaces_one_and_a_null_clears_one(self):
+        paper = draw_paper(pool(), mix=[], question_count=3, shuffle_questions=False, shuffle_choices=True)
+        assert paper is not None
+        choices = paper_choices(paper)
+        q1, q2, q3 = (item["id"] for item in paper)
+        first = choices.merged(None, {q1: f"c{q1[1:]}-1", q2: f"c{q2[1:]}-2"})
+        second = choices.merged(first, {q1: f"c{q1[1:]}-3", q2: None, q3: f"c{q3[1:]}-0"})
+        assert choices.answers(first) == {q1: f"c{q1[1:]}-1", q2: f"c{q2[1:]}-2"}
+        assert choices.answers(second) == {q1: f"c{q1[1:]}-3", q3: f"c{q3[1:]}-0"}
+        assert answered_count(second) == 2 and answered_count(None) == 0
+        assert choices.answers(None) == {}
+
+    def test_six_choices_fit(self):
+        six = [{"id": f"c1-{i}", "text": f"choice {i}"} for i in range(6)]
+        choices = paper_choices([{"id": "q1", "choices": six}])
+        for choice in six:
+            assert choices.answers(choices.merged(None, {"q1": choice["id"]})) == {"q1": choice["id"]}
