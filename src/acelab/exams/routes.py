@@ -30,7 +30,6 @@ from acelab.exams.schemas import (
     BlueprintRead,
     BlueprintUpdate,
     BreakdownRow,
-    ChoiceRead,
     EventCreate,
     ExamSessionListItem,
     ExamSessionPage,
@@ -57,7 +56,7 @@ from acelab.http.wire import OkResponse, SuccessResponse
 
 sessions = ace_router(prefix="/exam-sessions", tags=["exam sessions"])
 attempts = ace_router(prefix="/exam-attempts", tags=["exam attempts"])
-# The requests every student sends all exam long, and the start spike.
+# The requests every student sends all exam long, and the start and submit spikes.
 session_saves = direct_ace_router(prefix="/exam-sessions", tags=["exam sessions"])
 attempt_saves = direct_ace_router(prefix="/exam-attempts", tags=["exam attempts"])
 direct_routers = (session_saves, attempt_saves)
@@ -111,10 +110,11 @@ def _ack(outcome: BeatOutcome, *, seq_given: bool) -> HeartbeatAck:
     return HeartbeatAck(**fields)
 
 
-# A paper's items as the student sees them, validated in one call (a model per question and choice,
-# built one by one, was a fifth of an exam start's CPU). The answer key and explanations are fields
-# the model does not have, so they are dropped.
+# A paper's items as the student sees them, and as its result shows them, validated in one call each
+# (a model per question and choice, built one by one, was a fifth of an exam start's CPU). The answer
+# key and explanations are fields the question model does not have, so they are dropped from it.
 _QUESTIONS = TypeAdapter(list[AttemptQuestion])
+_RESULT_ITEMS = TypeAdapter(list[ResultItem])
 
 
 def _attempt_read(view: AttemptView) -> AttemptRead:
@@ -175,20 +175,22 @@ def _result(view: AttemptResultView) -> AttemptResult:
         passed=bool(state.passed),
         by_topic=[BreakdownRow.model_validate(row) for row in state.breakdown["byTopic"]],
         by_difficulty=[BreakdownRow.model_validate(row) for row in state.breakdown["byDifficulty"]],
-        items=[
-            ResultItem(
-                question_id=item["id"],
-                prompt=item["prompt"],
-                choices=[ChoiceRead(id=c["id"], text=c["text"]) for c in item["choices"]],
-                topic_name=item.get("topicName"),
-                difficulty_id=item["difficultyId"],
-                selected_choice_id=answers.get(item["id"]),
-                correct_choice_id=item["correctChoiceId"],
-                correct=answers.get(item["id"]) == item["correctChoiceId"],
-                explanation=item["explanation"],
-            )
-            for item in view.paper
-        ],
+        items=_RESULT_ITEMS.validate_python(
+            [
+                {
+                    "question_id": item["id"],
+                    "prompt": item["prompt"],
+                    "choices": item["choices"],
+                    "topic_name": item.get("topicName"),
+                    "difficulty_id": item["difficultyId"],
+                    "selected_choice_id": answers.get(item["id"]),
+                    "correct_choice_id": item["correctChoiceId"],
+                    "correct": answers.get(item["id"]) == item["correctChoiceId"],
+                    "explanation": item["explanation"],
+                }
+                for item in view.paper
+            ]
+        ),
     )
 
 
@@ -387,12 +389,12 @@ async def save_answers(
     )
 
 
-@attempts.post("/{attempt_id}/submit", response_model=AttemptResult)
+@attempt_saves.post("/{attempt_id}/submit", response_model=AttemptResult)
 async def submit_attempt(
     attempt_id: str, student: StudentToken, db: DatabaseDep, exams: Exams
 ) -> AttemptResult:
     """Submit the attempt and return its score (submitting again returns the same result)."""
-    view = await exams_service.submit_attempt(db, exams, authenticate=student, attempt_id=attempt_id)
+    view = await exams_service.submit_attempt(db, exams, caller=student, attempt_id=attempt_id)
     return _result(view)
 
 

@@ -309,7 +309,7 @@ class TestAttemptsNeedAValidSession:
         assert started == 0
 
     @pytest.mark.parametrize("how", SPOILED_SESSIONS)
-    async def test_nothing_is_saved(self, db, student, course, exam, how):
+    async def test_nothing_is_saved_or_submitted(self, db, student, course, exam, how):
         attempt = await start_attempt(student, exam.id)
         aid, q1 = attempt["attemptId"], question_ids(attempt)[0]
         events_before = [e.id for e in await stored_events(db, student.user.id, aid)]
@@ -320,9 +320,11 @@ class TestAttemptsNeedAValidSession:
         assert_error(await save(student, aid, answers, seq=1), 401, "unauthorized")
         event = {"eventType": "window_blur", "payload": {}}
         assert_error(await student.post(f"/exam-sessions/{aid}/events", event), 401, "unauthorized")
+        assert_error(await student.post(f"/exam-attempts/{aid}/submit"), 401, "unauthorized")
 
         stored = await stored_session(db, student.user.id, aid)
         assert stored_answers(stored) == {} and stored.client_seq is None and stored.heartbeat_count == 0
+        assert stored.status == "active" and stored.score_total is None
         assert [e.id for e in await stored_events(db, student.user.id, aid)] == events_before
 
 
