@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, func, insert, select, update
+from sqlalchemy import BindParameter, Insert, Select, Update, bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -392,6 +392,49 @@ async def _append_events(
     )
 
 
+def _with_server_event(statement: Insert | Update, event_type: str) -> Insert:
+    """PostgreSQL: `statement` (writing one session) and the server event of the session it wrote, in
+    one round trip; the statement's row count is the event's. Binds `epayload` and `now`."""
+    written = statement.returning(ExamSession.user_id, ExamSession.id).cte("written")
+    return insert(ExamSessionEvent).from_select(
+        ["user_id", "session_id", "event_type", "payload", "created_at", "source"],
+        select(
+            written.c.user_id,
+            written.c.id,
+            literal(event_type),
+            bindparam("epayload", type_=JsonType),
+            bindparam("now"),
+            literal(SERVER),
+        ),
+    )
+
+
+async def _write_with_server_event(
+    conn: Unit,
+    statements: tuple[Insert | Update, Insert],
+    params: dict[str, Any],
+    *,
+    state_key: tuple[str, str],
+    event: NewEvent,
+    now: datetime,
+) -> bool:
+    """Write a session with the first of `statements` and, if it wrote the row, its server `event`:
+    one round trip on PostgreSQL (the second, from `_with_server_event`), two elsewhere. Whether it
+    wrote."""
+    statement, with_event = statements
+    connection = await sqlalchemy_connection(conn)
+    if connection.dialect.name == "postgresql":
+        result = await connection.execute(with_event, {**params, "epayload": event.payload, "now": now})
+        return result.rowcount > 0
+    if (await connection.execute(statement, params)).rowcount == 0:
+        return False
+    await _append_events(conn, state_key, [event], now)
+    return True
+
+
+_FINISHING = (_FINISH_ATTEMPT, _with_server_event(_FINISH_ATTEMPT, "server.submitted"))
+
+
 @dataclass
 class Changes:
     """What one unit of work did, published once it has committed."""
@@ -426,8 +469,10 @@ async def _finalize(
     if paper is None:
         paper = await _read_paper(conn, state)
     score: Score = score_paper(paper, answers_of(state, paper), pass_percent=state.pass_percent or 0)
-    result = await (await sqlalchemy_connection(conn)).execute(
-        _FINISH_ATTEMPT,
+    payload = {"reason": reason, "correct": score.correct, "total": score.total}
+    finished_now = await _write_with_server_event(
+        conn,
+        _FINISHING,
         {
             "uid": state.user_id,
             "sid": state.id,
@@ -440,11 +485,12 @@ async def _finalize(
             "did_pass": score.passed,
             "scores": score.breakdown,
         },
+        state_key=(state.user_id, state.id),
+        event=NewEvent("server.submitted", payload),
+        now=now,
     )
-    if result.rowcount == 0:
+    if not finished_now:
         return None
-    payload = {"reason": reason, "correct": score.correct, "total": score.total}
-    await _append_events(conn, (state.user_id, state.id), [NewEvent("server.submitted", payload)], now)
     finished = replace(
         state,
         status=FINISHED,
@@ -961,7 +1007,19 @@ async def start_attempt(
     raise errors.SessionBusy()
 
 
-_INSERT_ATTEMPT = insert(ExamSession)
+_INSERT_ATTEMPT = insert(ExamSession).values(
+    {
+        name: bindparam(name)
+        for name in (
+            *SessionState.__dataclass_fields__,
+            "snapshot",
+            "termination_reason",
+            "invalidation_reason",
+            "paper",
+        )
+    }
+)
+_STARTING = (_INSERT_ATTEMPT, _with_server_event(_INSERT_ATTEMPT, "server.started"))
 
 
 async def _insert_attempt(
@@ -1022,11 +1080,16 @@ async def _insert_attempt(
         "invalidation_reason": "",
         "paper": paper,
     }
+    payload = {"blueprintId": blueprint.id, "attemptNumber": attempt_number, "questions": len(paper)}
     async with _saving_unit(db) as unit:
-        conn = await sqlalchemy_connection(unit)
-        await conn.execute(_INSERT_ATTEMPT, row)
-        payload = {"blueprintId": blueprint.id, "attemptNumber": attempt_number, "questions": len(paper)}
-        await _append_events(conn, (user_id, state.id), [NewEvent("server.started", payload)], now)
+        await _write_with_server_event(
+            unit,
+            _STARTING,
+            row,
+            state_key=(user_id, state.id),
+            event=NewEvent("server.started", payload),
+            now=now,
+        )
     return state
 
 

@@ -430,7 +430,7 @@ class TestTheClock:
 
 
 class TestSubmitAndScore:
-    async def test_submit_scores_on_the_server_with_a_per_topic_breakdown(self, student, course, exam):
+    async def test_submit_scores_on_the_server_with_a_per_topic_breakdown(self, db, student, course, exam):
         attempt = await start_attempt(student, exam.id)
         aid = attempt["attemptId"]
         answers = answer_all(course, attempt, right=3)
@@ -453,6 +453,14 @@ class TestSubmitAndScore:
             assert items[qid]["selectedChoiceId"] == choice
             assert items[qid]["correctChoiceId"] == course.correct_choice(qid)
             assert items[qid]["correct"] == (choice == course.correct_choice(qid))
+        # The start and the score are on the attempt's timeline, written with them.
+        stored = await stored_session(db, student.user.id, aid)
+        events = await stored_events(db, student.user.id, aid)
+        assert [(e.event_type, e.payload, e.source) for e in events] == [
+            ("server.started", {"blueprintId": exam.id, "attemptNumber": 1, "questions": 4}, "server"),
+            ("server.submitted", {"reason": "student", "correct": 3, "total": 4}, "server"),
+        ]
+        assert (events[0].created_at, events[1].created_at) == (stored.started_at, stored.submitted_at)
 
     async def test_the_clients_own_correct_flags_are_ignored(self, student, course, exam):
         attempt = await start_attempt(student, exam.id)
