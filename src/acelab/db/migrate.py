@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-from acelab.db.engine import Database
+from acelab.db.engine import WRITE_INTENT, Database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -35,6 +35,10 @@ async def _run(db: Database, action: Callable[[Config], None]) -> None:
         config.attributes["connection"] = connection
         action(config)
 
+    # On SQLite the migration takes the write lock when it begins: it reads the schema's version
+    # first, and a deferred transaction would fail at its first change if a running app wrote in
+    # between, instead of waiting its turn.
     async with db.engine.connect() as connection:
+        await connection.execution_options(**{WRITE_INTENT: True})
         await connection.run_sync(run_sync)
         await connection.commit()
