@@ -244,6 +244,20 @@ async def seed(dsn: str, students: int) -> tuple[str, list[str]]:
     return blueprint_id, emails
 
 
+async def database_sessions(dsn: str) -> int:
+    """How many connections PostgreSQL has accepted to the bench database so far. Over the day that
+    is the server's new ones and the bench's own two or three: the server's pools should open theirs
+    once, not at every burst."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        count: int = await conn.fetchval(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return count
+    finally:
+        await conn.close()
+
+
 def cookies_of(headers: list[tuple[str, str]]) -> dict[str, str]:
     jar = {}
     for name, value in headers:
@@ -501,6 +515,7 @@ async def exam_day(base: str, students_count: int, connections: int) -> dict[str
     gc.collect()
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    sessions_before = await database_sessions(dsn)
     t0 = time.perf_counter()
     marks = {"begin": cpu_mark(pids, t0)}
     lags: list[float] = []
@@ -543,6 +558,7 @@ async def exam_day(base: str, students_count: int, connections: int) -> dict[str
         swept = await conn.fetchval("SELECT count(*) FROM exam_sessions WHERE submit_reason = 'expired'")
         finished = await conn.fetchval("SELECT count(*) FROM exam_sessions WHERE status = 'finished'")
         still_active = await conn.fetchval("SELECT count(*) FROM exam_sessions WHERE status = 'active'")
+        opened = await database_sessions(dsn) - sessions_before
     finally:
         await conn.close()
     for s in everyone:
@@ -562,6 +578,7 @@ async def exam_day(base: str, students_count: int, connections: int) -> dict[str
         "finished": finished,
         "still_active": still_active,
         "retries": retries,
+        "opened": opened,
         "connections": connections,
         "lag_p99": percentile(lags, 99),
         "lag_max": max(lags, default=0.0),
@@ -611,6 +628,7 @@ def report(days: list[dict[str, object]]) -> None:
                 str(r.starts.errors + r.heartbeats.errors + r.submits.errors + r.events.errors),
                 f"{day['swept']} swept, {day['still_active']} left active",
                 str(day["retries"]),
+                str(day["opened"]),
                 f"{day['lag_p99']:.1f} / {day['lag_max']:.0f}",
                 f"p99 < {TARGET_HEARTBEAT_P99_MS} ms, 0 errors",
             ]
@@ -625,6 +643,7 @@ def report(days: list[dict[str, object]]) -> None:
             "errors",
             "walk-aways",
             "reconnect retries",
+            "PostgreSQL connections opened",
             "generator lag p99 / max ms",
             "target",
         ],

@@ -17,9 +17,9 @@ async def use_both_ways(conn: HotConnection) -> None:
 
 class TestHotConnection:
     async def test_a_full_pool_of_units_that_open_sessions_does_not_wait_on_itself(self, database_url):
-        # pool_size 2 allows 3 connections (1 overflow). Three units that each took a second
-        # connection for their session would wait for each other until the pool's 30 s timeout.
-        db = create_database(database_url, pool_size=2)
+        # Three units that each took a second connection for their session would wait for each
+        # other until the pool's 30 s timeout.
+        db = create_database(database_url, pool_size=3)
         try:
             all_in = asyncio.Barrier(3)
 
@@ -30,7 +30,6 @@ class TestHotConnection:
 
             async with asyncio.timeout(5):
                 await asyncio.gather(*(unit() for _ in range(3)))
-                # The overflow connection was closed on its way back; the pool still serves three.
                 all_in = asyncio.Barrier(3)
                 await asyncio.gather(*(unit() for _ in range(3)))
             assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
