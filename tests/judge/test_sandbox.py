@@ -1,11 +1,18 @@
-"""Escape attempts through the real sandbox, plus per-language self-tests and file whitelists."""
+"""Escape attempts through the real sandbox, per-language self-tests, file whitelists, and the cache
+that worker processes share."""
 
+import asyncio
+import dataclasses
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from acelab.judge.languages import LANGUAGES, InvalidSubmission, Language
-from acelab.judge.limits import Limits
+from acelab.judge.limits import JudgeLimits, Limits
 from acelab.judge.sandbox import ExecResult, ExecSpec, Sandbox, SandboxError, check_sandbox, claim_uid_block
 
 PY = "/usr/bin/python3"
@@ -160,3 +167,47 @@ class TestUidBlocks:
                 claim_uid_block(slots=2, lock_dir=tmp_path, blocks=1)
         finally:
             held.release()
+
+
+@pytest.fixture
+def shared_cache_root() -> Iterator[Path]:
+    """A new cache folder the slot uids can traverse (pytest's tmp_path is private to root)."""
+    root = Path(tempfile.mkdtemp(prefix="acelab-shared-cache-"))
+    root.chmod(0o755)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+class TestSharedCache:
+    async def test_two_worker_processes_building_the_same_cache_both_get_ready(
+        self, sandbox: Sandbox, shared_cache_root: Path
+    ) -> None:
+        # Each server worker process has its own sandbox and uids but shares the cache folder: the
+        # one whose build lands second must use the first's instead of failing its warm-up.
+        cache_root = shared_cache_root
+        blocks = [claim_uid_block(slots=2) for _ in range(2)]
+        try:
+            workers = [
+                Sandbox(
+                    dataclasses.replace(
+                        sandbox.config,
+                        cache_root=cache_root,
+                        uid_base=block.uid_base,
+                        cgroup_name=f"{sandbox.config.cgroup_name}-worker{i}",
+                    )
+                )
+                for i, block in enumerate(blocks)
+            ]
+            for worker in workers:
+                await worker.start()
+            cpp = [LANGUAGES["cpp"](worker, JudgeLimits()) for worker in workers]
+            await asyncio.gather(*(language.ensure_cache() for language in cpp))
+            assert [name for name in os.listdir(cache_root) if name.startswith("cpp-")] == [cpp[0].cache_name]
+            for language in cpp:
+                res = await language.run(
+                    {"main.cpp": "#include <iostream>\nint main() { std::cout << 42; }\n"}
+                )
+                assert res.stdout == "42", res
+        finally:
+            for block in blocks:
+                block.release()

@@ -99,7 +99,8 @@ class Language:
         return None
 
     async def ensure_cache(self) -> None:
-        """Build the cached artefacts (precompiled headers, compiled runners) once, across workers."""
+        """Build the cached artefacts (precompiled headers, compiled runners) once per process, and
+        keep the first of the server's worker processes to put them in place."""
         name = self.cache_name
         if name is None:
             return
@@ -109,7 +110,13 @@ class Language:
         async with self.sandbox.lock(name):
             if final.exists():
                 return
-            await self.build_cache(final)
+            try:
+                await self.build_cache(final)
+            except OSError:
+                if not final.exists():
+                    raise
+                # Another worker's build was renamed into place first (ours then fails with
+                # "directory not empty"); the artefacts are the same.
 
     async def build_cache(self, final: Path) -> None:
         """Build the artefacts into `final` (languages that name a cache folder implement this)."""
