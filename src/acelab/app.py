@@ -32,7 +32,7 @@ from acelab.identity import shared_routes
 from acelab.identity.context import IdentityContext
 from acelab.judge import routes as judge_routes
 from acelab.judge import service as judge_service
-from acelab.logs import RequestIdMiddleware
+from acelab.logs import RequestIdMiddleware, configure_logging
 from acelab.practice import routes as practice_routes
 from acelab.questions import routes as question_routes
 from acelab.questions.pools import QuestionPools
@@ -114,7 +114,9 @@ def create_app(settings: Settings) -> FastAPI:
 
 def create_app_from_env() -> FastAPI:
     """The factory uvicorn's workers call: settings come from the environment."""
-    app = create_app(Settings())
+    settings = Settings()
+    configure_logging(settings.log_format)  # a worker process starts with none
+    app = create_app(settings)
     # What is alive now (modules, routes, schemas) lives as long as the process: keep it out of
     # every collection, and collect less often; both shorten the pauses a request can hit.
     gc.collect()

@@ -93,16 +93,19 @@ def _print_seed_report(report: demo_seed.SeedReport) -> None:
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    from acelab.http.workers import Workers, listening_sockets
+
     asyncio.run(_prepare(settings))
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = args.workers or settings.workers
     print(f"acelab serving on http://{host}:{port} (database: {settings.sqlalchemy_url.split('://')[0]})")
-    uvicorn.run(
+    config = uvicorn.Config(
         "acelab.app:create_app_from_env",
         factory=True,
         host=host,
         port=port,
-        workers=args.workers or settings.workers,
+        workers=workers,
         loop="uvloop",
         http="httptools",
         proxy_headers=False,  # acelab.http.client trusts forwarding headers from configured proxies only
@@ -110,6 +113,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         server_header=False,
         log_config=None,
     )
+    if workers == 1:
+        uvicorn.Server(config).run()
+    else:
+        Workers(config, listening_sockets(host, port, workers, config.backlog)).run()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,10 +1,15 @@
 """The `acelab` command as a user runs it: migrate, user create, set-password, serve."""
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -77,35 +82,99 @@ class TestUserCommands:
         assert "email already exists with role student" in result.stderr
 
 
-class TestServe:
-    def test_serves_with_bootstrap_admin_who_can_log_in(self, env):
-        port = free_port()
-        env = {**env, "BOOTSTRAP_ADMIN_EMAIL": "root@example.com", "BOOTSTRAP_ADMIN_PASSWORD": "password-123"}
+@contextmanager
+def serving(env: dict[str, str], workers: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`acelab serve` on a free port, once it answers; yields the process and its base URL. Its
+    output goes to serve.log in the data folder."""
+    port = free_port()
+    with open(Path(env["ACELAB_DATA_DIR"]) / "serve.log", "wb") as log:
         server = subprocess.Popen(
-            [*ACELAB, "serve", "--port", str(port), "--workers", "2"],
+            [*ACELAB, "serve", "--port", str(port), "--workers", str(workers)],
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=log,
             stderr=subprocess.STDOUT,
         )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def listening_sockets_of_workers(server: subprocess.Popen[bytes], port: int) -> dict[int, set[str]]:
+    """Each of the server's worker processes and the listening sockets of `port` it holds."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # 0A: LISTEN
+                listening.add(f"socket:[{fields[9]}]")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    held = {}
+    for pid in map(int, children):
+        sockets = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir() if fd.is_symlink()}
+        if sockets & listening:
+            held[pid] = sockets & listening
+    return held
+
+
+def wait_for_workers(server: subprocess.Popen[bytes], port: int, count: int) -> dict[int, set[str]]:
+    deadline = time.monotonic() + 30
+    while len(held := listening_sockets_of_workers(server, port)) != count:
+        assert time.monotonic() < deadline, held
+        time.sleep(0.1)
+    return held
+
+
+class TestServe:
+    def test_serves_with_bootstrap_admin_who_can_log_in(self, env):
+        env = {**env, "BOOTSTRAP_ADMIN_EMAIL": "root@example.com", "BOOTSTRAP_ADMIN_PASSWORD": "password-123"}
+        with serving(env, workers=2) as (_, base):
             r = httpx.post(
                 f"{base}/admin/auth/login", json={"email": "root@example.com", "password": "password-123"}
             )
             assert r.status_code == 200
             me = httpx.get(f"{base}/admin/auth/me", cookies=r.cookies)
             assert me.json()["role"] == "admin"
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            if server.stdout:
-                server.stdout.close()
+
+    def test_workers_log_in_the_configured_format(self, env):
+        env = {**env, "ACELAB_LOG_FORMAT": "json"}
+        with serving(env, workers=2):
+            pass
+        lines = (Path(env["ACELAB_DATA_DIR"]) / "serve.log").read_text().splitlines()
+        entries = [json.loads(line) for line in lines if line.startswith("{")]
+        assert [e["message"] for e in entries].count("Application startup complete.") == 2
+
+    def test_each_worker_accepts_on_its_own_socket(self, env):
+        # One socket per worker in a SO_REUSEPORT group: the kernel spreads new connections over
+        # the workers, where one shared socket let whichever woke first take a whole burst.
+        with serving(env, workers=2) as (server, base):
+            port = int(base.rsplit(":", 1)[1])
+            held = wait_for_workers(server, port, 2)
+            assert [len(sockets) for sockets in held.values()] == [1, 1]
+            first, second = held.values()
+            assert first != second
+
+    def test_a_worker_that_dies_is_replaced_on_its_socket_without_losing_connections(self, env):
+        with serving(env, workers=2) as (server, base):
+            port = int(base.rsplit(":", 1)[1])
+            held = wait_for_workers(server, port, 2)
+            victim, survivor = held
+            os.kill(victim, signal.SIGKILL)
+            # Connections the kernel gives the dead worker's socket wait there for its successor.
+            with ThreadPoolExecutor(16) as pool:
+                replies = list(pool.map(lambda _: httpx.get(f"{base}/healthz", timeout=30), range(32)))
+            assert [r.status_code for r in replies] == [200] * 32
+            after = wait_for_workers(server, port, 2)
+            assert victim not in after and survivor in after
+            assert set().union(*after.values()) == set().union(*held.values())
