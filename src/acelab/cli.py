@@ -115,8 +115,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     )
     if workers == 1:
         uvicorn.Server(config).run()
-    else:
-        Workers(config, listening_sockets(host, port, workers, config.backlog)).run()
+        return
+    try:
+        sockets = listening_sockets(host, port, workers, config.backlog)
+    except OSError as exc:
+        raise SystemExit(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    Workers(config, sockets).run()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -165,6 +165,15 @@ class TestServe:
             first, second = held.values()
             assert first != second
 
+    def test_a_port_already_taken_is_a_clear_error(self, env):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = run(env, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2")
+        assert result.returncode == 1
+        assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+
     def test_a_worker_that_dies_is_replaced_on_its_socket_without_losing_connections(self, env):
         with serving(env, workers=2) as (server, base):
             port = int(base.rsplit(":", 1)[1])

@@ -12,6 +12,7 @@ the same socket and the connections queued there wait for it instead of being re
 import logging
 import signal
 import socket
+import sys
 import time
 
 from uvicorn import Config
@@ -56,6 +57,7 @@ class Workers:
         self.sockets = sockets
         self.processes: list[Process] = []
         self.should_exit = False
+        self.failed_start = False
 
     def run(self) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -68,6 +70,8 @@ class Workers:
             process.terminate()
         for process in self.processes:
             process.join()
+        if self.failed_start:
+            sys.exit(STARTUP_FAILURE)
 
     def _exit(self, signum: int, frame: object) -> None:
         self.should_exit = True
@@ -85,7 +89,7 @@ class Workers:
             process.join()
             if process.exitcode == STARTUP_FAILURE:
                 logger.error("worker %s failed to start; stopping", process.pid)
-                self.should_exit = True
+                self.should_exit = self.failed_start = True
                 return
             logger.warning("worker %s died (exit code %s); starting another", process.pid, process.exitcode)
             self.processes[slot] = self._start(self.sockets[slot])
