@@ -10,7 +10,8 @@ submits those attempts once their time limit and grace have run out.
 So the heartbeat rate in steady state is N/15 per second, as on the real day. Reported: the start
 spike (POST /exam-attempts), heartbeats (POST /exam-sessions/:id/heartbeat with answers), submits,
 events, errors (any non-200 or transport failure), and CPU: the two server workers, PostgreSQL, the
-load generator, and the whole machine (other work on the machine shows up in the last one).
+load generator, and the whole machine (other work on the machine shows up in the last one); and how
+the server's connections fell between its workers once everyone had started.
 
 Seeding (not measured): users and enrollments are inserted directly, with a password hash of cheap
 Argon2 parameters, so logging in 10,000 students takes seconds; each then logs in over HTTP.
@@ -45,6 +46,7 @@ from acelab.questions.models import PUBLISHED, Choice, CorrectChoice, Question, 
 from harness import (
     CpuMark,
     KeepAliveClient,
+    connections_held,
     cpu_mark,
     dumps,
     percentile,
@@ -518,6 +520,7 @@ async def exam_day(base: str, students_count: int, connections: int) -> dict[str
     sessions_before = await database_sessions(dsn)
     t0 = time.perf_counter()
     marks = {"begin": cpu_mark(pids, t0)}
+    split: list[int] = []  # the server's connections per worker, once all students have started
     lags: list[float] = []
 
     async def watch_lag() -> None:
@@ -532,6 +535,8 @@ async def exam_day(base: str, students_count: int, connections: int) -> dict[str
     async def mark_at(name: str, at: float) -> None:
         await asyncio.sleep(max(0.0, at - (time.perf_counter() - t0)))
         marks[name] = cpu_mark(pids, t0)
+        if name == "spike_end":
+            split.extend(connections_held(port, pids))
 
     offsets = [rng.uniform(0, START_WINDOW_S) for _ in students]
     steady_from, steady_to = START_WINDOW_S, HEARTBEATS * HEARTBEAT_S
@@ -579,6 +584,7 @@ async def exam_day(base: str, students_count: int, connections: int) -> dict[str
         "still_active": still_active,
         "retries": retries,
         "opened": opened,
+        "split": split,
         "connections": connections,
         "lag_p99": percentile(lags, 99),
         "lag_max": max(lags, default=0.0),
@@ -629,6 +635,7 @@ def report(days: list[dict[str, object]]) -> None:
                 f"{day['swept']} swept, {day['still_active']} left active",
                 str(day["retries"]),
                 str(day["opened"]),
+                " / ".join(map(str, day["split"])),  # type: ignore[call-overload]
                 f"{day['lag_p99']:.1f} / {day['lag_max']:.0f}",
                 f"p99 < {TARGET_HEARTBEAT_P99_MS} ms, 0 errors",
             ]
@@ -644,6 +651,7 @@ def report(days: list[dict[str, object]]) -> None:
             "walk-aways",
             "reconnect retries",
             "PostgreSQL connections opened",
+            "connections per worker at 60 s",
             "generator lag p99 / max ms",
             "target",
         ],
