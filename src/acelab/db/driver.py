@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from acelab.db.engine import Database, json_dumps
-from acelab.db.session import unit_of_work
+from acelab.db.session import closing_promptly, unit_of_work
 
 _DIALECT = asyncpg_dialect(json_serializer=json_dumps)  # type: ignore[no-untyped-call]
 
@@ -67,7 +67,7 @@ async def hot_connection(db: Database, *, sqlite_write: bool = False) -> AsyncIt
                 ),
             )
             return
-        connection = await stack.enter_async_context(db.autocommit_engine.connect())
+        connection = await stack.enter_async_context(closing_promptly(await db.autocommit_engine.connect()))
         yield HotConnection(
             pg=await pg_connection(connection),
             open_session=lambda: stack.enter_async_context(
