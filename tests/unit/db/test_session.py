@@ -54,8 +54,7 @@ def units(db: Database) -> dict[str, Callable[[], AbstractAsyncContextManager[An
 
 
 async def run_a_statement(unit: Any) -> None:
-    connection = unit if not hasattr(unit, "pg") else await sqlalchemy_connection(unit)
-    await connection.execute(text("SELECT 1"))
+    await (await sqlalchemy_connection(unit)).execute(text("SELECT 1"))
 
 
 @pytest.mark.parametrize("kind", ["write", "autocommit", "hot"])
